@@ -1,0 +1,768 @@
+//! The rules. `decide` is the only place a command can be refused.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::DomainError;
+use super::command::{Command, CommandBody, IndicatorSubject};
+use super::event::Event;
+use super::state::*;
+use super::values::*;
+
+impl CommandBody {
+    /// The stream the command changes: the one its `expectedVersion` refers to.
+    pub fn target(&self) -> Uuid {
+        use CommandBody::*;
+        match self {
+            RegisterOrganization { id, .. } | RenameOrganization { id, .. } => id.0,
+            AdmitMember { organization, .. } | RecordMemberLeaving { organization, .. } => {
+                organization.0
+            }
+            FormWorkingGroup { id, .. }
+            | RenameWorkingGroup { id, .. }
+            | DisbandWorkingGroup { id } => id.0,
+            DraftStrategy { id, .. }
+            | ReviseStrategy { id, .. }
+            | AdoptStrategy { id, .. }
+            | CloseStrategy { id } => id.0,
+            DefineFocusArea { id, .. }
+            | ReviseFocusArea { id, .. }
+            | RenumberFocusArea { id, .. } => id.0,
+            DefineGoal { id, .. }
+            | RewordGoal { id, .. }
+            | RetireGoal { id }
+            | AssessGoal { id, .. } => id.0,
+            DefineIndicator { id, .. }
+            | SetIndicatorTarget { id, .. }
+            | RecordMeasurement { id, .. } => id.0,
+            PlanAction { id, .. }
+            | ReviseAction { id, .. }
+            | LinkActionToGoal { id, .. }
+            | UnlinkActionFromGoal { id, .. }
+            | ChangeActionStatus { id, .. }
+            | SetBudgetLine { id, .. } => id.0,
+            IdentifyBenefit { id, .. } | RecordBenefitRealisation { id, .. } => id.0,
+        }
+    }
+
+    /// An existing entity whose organization the command belongs to: the
+    /// parent for a command that creates an entity, the target otherwise.
+    /// For `RegisterOrganization` it is the new organization itself.
+    pub fn anchor(&self) -> Uuid {
+        use CommandBody::*;
+        match self {
+            FormWorkingGroup { organization, .. } | DraftStrategy { organization, .. } => {
+                organization.0
+            }
+            DefineFocusArea { strategy, .. }
+            | PlanAction { strategy, .. }
+            | IdentifyBenefit { strategy, .. } => strategy.0,
+            DefineGoal { focus_area, .. } => focus_area.0,
+            DefineIndicator {
+                subject: IndicatorSubject::Goal(goal),
+                ..
+            } => goal.0,
+            DefineIndicator {
+                subject: IndicatorSubject::Benefit(benefit),
+                ..
+            } => benefit.0,
+            _ => self.target(),
+        }
+    }
+
+    /// True when the command creates the entity it targets.
+    pub fn creates_target(&self) -> bool {
+        use CommandBody::*;
+        matches!(
+            self,
+            RegisterOrganization { .. }
+                | FormWorkingGroup { .. }
+                | DraftStrategy { .. }
+                | DefineFocusArea { .. }
+                | DefineGoal { .. }
+                | DefineIndicator { .. }
+                | PlanAction { .. }
+                | IdentifyBenefit { .. }
+        )
+    }
+}
+
+/// Checks `command` against `state` (its organization) and returns the
+/// events it causes, or why it was refused.
+pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainError> {
+    use CommandBody::*;
+    let on = check_date("effectiveAt", command.effective)?;
+    let event = match command.body.clone() {
+        RegisterOrganization { id, name } => {
+            if state.organization.is_some() {
+                return Err(DomainError::already_exists("organization", id));
+            }
+            Event::OrganizationRegistered { id, name }
+        }
+        RenameOrganization { id, name } => {
+            organization(state, id, on)?;
+            Event::OrganizationRenamed { id, name }
+        }
+        AdmitMember {
+            organization: org,
+            kommunenummer,
+            name,
+        } => {
+            organization(state, org, on)?;
+            if let Some(member) = state.members.get(&kommunenummer) {
+                match member.left {
+                    None => {
+                        return Err(DomainError::invalid(
+                            "kommunenummer",
+                            format!("municipality '{kommunenummer}' is already a member"),
+                        ));
+                    }
+                    Some(left) if on < left => {
+                        return Err(DomainError::invalid(
+                            "effectiveAt",
+                            format!(
+                                "municipality '{kommunenummer}' left on {left}; it cannot rejoin on {on}"
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            Event::MemberJoined {
+                organization: org,
+                kommunenummer,
+                name,
+            }
+        }
+        RecordMemberLeaving {
+            organization: org,
+            kommunenummer,
+        } => {
+            organization(state, org, on)?;
+            match state.members.get(&kommunenummer) {
+                Some(MemberState { joined, left: None }) if *joined <= on => {}
+                Some(MemberState { joined, left: None }) => {
+                    return Err(DomainError::invalid(
+                        "effectiveAt",
+                        format!(
+                            "municipality '{kommunenummer}' joined on {joined}; it cannot leave on {on}"
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(DomainError::invalid(
+                        "kommunenummer",
+                        format!("municipality '{kommunenummer}' is not a member"),
+                    ));
+                }
+            }
+            Event::MemberLeft {
+                organization: org,
+                kommunenummer,
+            }
+        }
+
+        FormWorkingGroup {
+            id,
+            organization: org,
+            name,
+        } => {
+            organization(state, org, on)?;
+            if state.working_groups.contains_key(&id) {
+                return Err(DomainError::already_exists("working group", id));
+            }
+            Event::WorkingGroupFormed {
+                id,
+                organization: org,
+                name,
+            }
+        }
+        RenameWorkingGroup { id, name } => {
+            working_group(state, id, on)?;
+            Event::WorkingGroupRenamed { id, name }
+        }
+        DisbandWorkingGroup { id } => {
+            working_group(state, id, on)?;
+            Event::WorkingGroupDisbanded { id }
+        }
+
+        DraftStrategy {
+            id,
+            organization: org,
+            title,
+            period,
+            vision,
+            predecessor,
+        } => {
+            organization(state, org, on)?;
+            if state.strategies.contains_key(&id) {
+                return Err(DomainError::already_exists("strategy", id));
+            }
+            if let Some(previous) = predecessor {
+                let earlier = state
+                    .strategies
+                    .get(&previous)
+                    .ok_or_else(|| DomainError::not_found("strategy", previous))?;
+                if earlier.period.start >= period.start {
+                    return Err(DomainError::invalid(
+                        "predecessor",
+                        format!(
+                            "strategy '{previous}' ({}) does not start before {period}",
+                            earlier.period
+                        ),
+                    ));
+                }
+            }
+            Event::StrategyDrafted {
+                id,
+                organization: org,
+                title,
+                period,
+                vision,
+                predecessor,
+            }
+        }
+        ReviseStrategy {
+            id,
+            title,
+            period,
+            vision,
+        } => {
+            open_strategy(state, id, on)?;
+            if let Some(action) = state
+                .actions
+                .values()
+                .find(|a| a.strategy == id && !period.contains_period(&a.period))
+            {
+                return Err(DomainError::invalid(
+                    "period",
+                    format!(
+                        "{period} does not cover an action planned for {}",
+                        action.period
+                    ),
+                ));
+            }
+            Event::StrategyRevised {
+                id,
+                title,
+                period,
+                vision,
+            }
+        }
+        AdoptStrategy { id, adopted_by } => {
+            let strategy = open_strategy(state, id, on)?;
+            if strategy.status == StrategyStatus::Adopted {
+                return Err(DomainError::invalid(
+                    "status",
+                    format!("strategy '{id}' is already adopted"),
+                ));
+            }
+            Event::StrategyAdopted { id, adopted_by }
+        }
+        CloseStrategy { id } => {
+            open_strategy(state, id, on)?;
+            Event::StrategyClosed { id }
+        }
+
+        DefineFocusArea {
+            id,
+            strategy,
+            number,
+            title,
+            description,
+        } => {
+            open_strategy(state, strategy, on)?;
+            if state.focus_areas.contains_key(&id) {
+                return Err(DomainError::already_exists("focus area", id));
+            }
+            area_number_free(state, strategy, number)?;
+            Event::FocusAreaDefined {
+                id,
+                strategy,
+                number,
+                title,
+                description,
+            }
+        }
+        ReviseFocusArea {
+            id,
+            title,
+            description,
+        } => {
+            focus_area(state, id, on)?;
+            Event::FocusAreaRevised {
+                id,
+                title,
+                description,
+            }
+        }
+        RenumberFocusArea { id, number } => {
+            let area = focus_area(state, id, on)?;
+            if area.number == number {
+                return Err(DomainError::invalid(
+                    "number",
+                    format!("focus area already has number '{}'", number.get()),
+                ));
+            }
+            area_number_free(state, area.strategy, number)?;
+            Event::FocusAreaRenumbered { id, number }
+        }
+
+        DefineGoal {
+            id,
+            focus_area: area_id,
+            number,
+            wording,
+            carried_over_from,
+        } => {
+            let area = focus_area(state, area_id, on)?;
+            let strategy = open_strategy(state, area.strategy, on)?;
+            if state.goals.contains_key(&id) {
+                return Err(DomainError::already_exists("goal", id));
+            }
+            if state
+                .goals
+                .values()
+                .any(|g| g.focus_area == area_id && g.number == number && g.retired_on.is_none())
+            {
+                return Err(DomainError::invalid(
+                    "number",
+                    format!(
+                        "goal '{number}' already exists in focus area '{}'",
+                        area.number.get()
+                    ),
+                ));
+            }
+            if let Some(origin) = carried_over_from {
+                let earlier = state
+                    .goals
+                    .get(&origin)
+                    .ok_or_else(|| DomainError::not_found("goal", origin))?;
+                if strategy.predecessor != Some(earlier.strategy) {
+                    return Err(DomainError::invalid(
+                        "carriedOverFrom",
+                        format!("goal '{origin}' does not belong to the predecessor strategy"),
+                    ));
+                }
+            }
+            Event::GoalDefined {
+                id,
+                strategy: area.strategy,
+                focus_area: area_id,
+                number,
+                wording,
+                carried_over_from,
+            }
+        }
+        RewordGoal { id, wording } => {
+            live_goal(state, id, on)?;
+            Event::GoalReworded { id, wording }
+        }
+        RetireGoal { id } => {
+            live_goal(state, id, on)?;
+            Event::GoalRetired { id }
+        }
+        AssessGoal {
+            id,
+            status,
+            justification,
+        } => {
+            live_goal(state, id, on)?;
+            Event::GoalAssessed {
+                id,
+                status,
+                justification,
+            }
+        }
+
+        DefineIndicator {
+            id,
+            subject,
+            name,
+            unit,
+            direction,
+            baseline,
+            update_every_days,
+        } => {
+            match subject {
+                IndicatorSubject::Goal(goal) => {
+                    live_goal(state, goal, on)?;
+                }
+                IndicatorSubject::Benefit(benefit) => {
+                    existing(&state.benefits, "benefit", benefit, on, |b| b.since)?;
+                }
+            }
+            if state.indicators.contains_key(&id) {
+                return Err(DomainError::already_exists("indicator", id));
+            }
+            if let Some(baseline) = baseline {
+                check_date("baseline.date", baseline.on)?;
+            }
+            if let Some(days) = update_every_days {
+                if !(1..=3660).contains(&days) {
+                    return Err(DomainError::invalid(
+                        "updateEveryDays",
+                        format!("'{days}' is not between 1 and 3660 days"),
+                    ));
+                }
+            }
+            Event::IndicatorDefined {
+                id,
+                subject,
+                name,
+                unit,
+                direction,
+                baseline,
+                update_every_days,
+            }
+        }
+        SetIndicatorTarget { id, value, due } => {
+            existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            check_date("due", due)?;
+            Event::IndicatorTargetSet { id, value, due }
+        }
+        RecordMeasurement { id, value, comment } => {
+            existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            Event::MeasurementRecorded { id, value, comment }
+        }
+
+        PlanAction {
+            id,
+            strategy,
+            kind,
+            title,
+            description,
+            owner,
+            members_involved,
+            period,
+            goals,
+            decommissioning,
+        } => {
+            let plan = open_strategy(state, strategy, on)?;
+            if state.actions.contains_key(&id) {
+                return Err(DomainError::already_exists("action", id));
+            }
+            action_period_inside(plan, period)?;
+            action_owner_and_members(state, owner, &members_involved, on)?;
+            let mut seen = HashSet::new();
+            for goal in &goals {
+                goal_in_strategy(state, *goal, strategy)?;
+                if !seen.insert(goal) {
+                    return Err(DomainError::invalid(
+                        "goals",
+                        format!("goal '{goal}' is listed twice"),
+                    ));
+                }
+            }
+            Event::ActionPlanned {
+                id,
+                strategy,
+                kind,
+                title,
+                description,
+                owner,
+                members_involved,
+                period,
+                goals,
+                decommissioning,
+            }
+        }
+        ReviseAction {
+            id,
+            title,
+            description,
+            owner,
+            members_involved,
+            period,
+            decommissioning,
+        } => {
+            let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            let plan = open_strategy(state, action.strategy, on)?;
+            action_period_inside(plan, period)?;
+            if let Some(year) = action.budget_years.iter().find(|y| !period.contains(**y)) {
+                return Err(DomainError::invalid(
+                    "period",
+                    format!("{period} leaves out {} which has a budget line", year.get()),
+                ));
+            }
+            action_owner_and_members(state, owner, &members_involved, on)?;
+            Event::ActionRevised {
+                id,
+                title,
+                description,
+                owner,
+                members_involved,
+                period,
+                decommissioning,
+            }
+        }
+        LinkActionToGoal { id, goal } => {
+            let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            goal_in_strategy(state, goal, action.strategy)?;
+            if action.goals.contains(&goal) {
+                return Err(DomainError::invalid(
+                    "goal",
+                    format!("goal '{goal}' is already linked"),
+                ));
+            }
+            Event::ActionLinkedToGoal { id, goal }
+        }
+        UnlinkActionFromGoal { id, goal } => {
+            let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            if !action.goals.contains(&goal) {
+                return Err(DomainError::invalid(
+                    "goal",
+                    format!("goal '{goal}' is not linked"),
+                ));
+            }
+            Event::ActionUnlinkedFromGoal { id, goal }
+        }
+        ChangeActionStatus { id, status, note } => {
+            existing(&state.actions, "action", id, on, |a| a.since)?;
+            Event::ActionStatusChanged { id, status, note }
+        }
+        SetBudgetLine {
+            id,
+            year,
+            category,
+            planned,
+            actual,
+        } => {
+            let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            open_strategy(state, action.strategy, on)?;
+            if !action.period.contains(year) {
+                return Err(DomainError::invalid(
+                    "year",
+                    format!(
+                        "'{}' is outside the action's period {}",
+                        year.get(),
+                        action.period
+                    ),
+                ));
+            }
+            Event::BudgetLineSet {
+                id,
+                year,
+                category,
+                planned,
+                actual,
+            }
+        }
+
+        IdentifyBenefit {
+            id,
+            strategy,
+            action,
+            stakeholder,
+            category,
+            title,
+            description,
+            priced,
+            disbenefit,
+            unexpected,
+            responsible,
+            due,
+        } => {
+            open_strategy(state, strategy, on)?;
+            if state.benefits.contains_key(&id) {
+                return Err(DomainError::already_exists("benefit", id));
+            }
+            if let Some(action_id) = action {
+                let found = existing(&state.actions, "action", action_id, on, |a| a.since)?;
+                if found.strategy != strategy {
+                    return Err(DomainError::invalid(
+                        "action",
+                        format!("action '{action_id}' belongs to another strategy"),
+                    ));
+                }
+            }
+            if let Some(due) = due {
+                check_date("due", due)?;
+            }
+            Event::BenefitIdentified {
+                id,
+                strategy,
+                action,
+                stakeholder,
+                category,
+                title,
+                description,
+                priced,
+                disbenefit,
+                unexpected,
+                responsible,
+                due,
+            }
+        }
+        RecordBenefitRealisation { id, status, note } => {
+            existing(&state.benefits, "benefit", id, on, |b| b.since)?;
+            Event::BenefitRealisationRecorded { id, status, note }
+        }
+    };
+    Ok(vec![event])
+}
+
+/// Looks up an entity and checks that the change does not take effect
+/// before the entity itself did.
+fn existing<'s, K, V>(
+    map: &'s std::collections::HashMap<K, V>,
+    entity: &'static str,
+    id: K,
+    on: NaiveDate,
+    since: impl Fn(&V) -> NaiveDate,
+) -> Result<&'s V, DomainError>
+where
+    K: std::hash::Hash + Eq + std::fmt::Display,
+{
+    let found = map
+        .get(&id)
+        .ok_or_else(|| DomainError::not_found(entity, &id))?;
+    not_before(entity, &id, since(found), on)?;
+    Ok(found)
+}
+
+fn not_before(
+    entity: &'static str,
+    id: &dyn std::fmt::Display,
+    since: NaiveDate,
+    on: NaiveDate,
+) -> Result<(), DomainError> {
+    if on < since {
+        return Err(DomainError::invalid(
+            "effectiveAt",
+            format!("{entity} '{id}' exists from {since}; a change cannot take effect on {on}"),
+        ));
+    }
+    Ok(())
+}
+
+fn organization(state: &State, id: OrganizationId, on: NaiveDate) -> Result<(), DomainError> {
+    match &state.organization {
+        Some(org) if org.id == id => not_before("organization", &id, org.since, on),
+        _ => Err(DomainError::not_found("organization", id)),
+    }
+}
+
+fn working_group(
+    state: &State,
+    id: WorkingGroupId,
+    on: NaiveDate,
+) -> Result<&WorkingGroupState, DomainError> {
+    let group = existing(&state.working_groups, "working group", id, on, |g| g.since)?;
+    if group.disbanded {
+        return Err(DomainError::invalid(
+            "id",
+            format!("working group '{id}' is disbanded"),
+        ));
+    }
+    Ok(group)
+}
+
+fn open_strategy(
+    state: &State,
+    id: StrategyId,
+    on: NaiveDate,
+) -> Result<&StrategyState, DomainError> {
+    let strategy = existing(&state.strategies, "strategy", id, on, |s| s.since)?;
+    if strategy.status == StrategyStatus::Closed {
+        return Err(DomainError::invalid(
+            "strategy",
+            format!("strategy '{id}' is closed"),
+        ));
+    }
+    Ok(strategy)
+}
+
+fn focus_area(
+    state: &State,
+    id: FocusAreaId,
+    on: NaiveDate,
+) -> Result<&FocusAreaState, DomainError> {
+    existing(&state.focus_areas, "focus area", id, on, |a| a.since)
+}
+
+fn area_number_free(
+    state: &State,
+    strategy: StrategyId,
+    number: AreaNumber,
+) -> Result<(), DomainError> {
+    if state
+        .focus_areas
+        .values()
+        .any(|a| a.strategy == strategy && a.number == number)
+    {
+        return Err(DomainError::invalid(
+            "number",
+            format!(
+                "focus area '{}' already exists in this strategy",
+                number.get()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A goal that exists on `on` and is not retired by then.
+fn live_goal(state: &State, id: GoalId, on: NaiveDate) -> Result<&GoalState, DomainError> {
+    let goal = existing(&state.goals, "goal", id, on, |g| g.since)?;
+    match goal.retired_on {
+        Some(retired) if retired <= on => Err(DomainError::invalid(
+            "id",
+            format!("goal '{}' is retired from {retired}", goal.number),
+        )),
+        _ => Ok(goal),
+    }
+}
+
+fn goal_in_strategy(state: &State, goal: GoalId, strategy: StrategyId) -> Result<(), DomainError> {
+    match state.goals.get(&goal) {
+        Some(found) if found.strategy == strategy => Ok(()),
+        Some(_) => Err(DomainError::invalid(
+            "goals",
+            format!("goal '{goal}' belongs to another strategy"),
+        )),
+        None => Err(DomainError::not_found("goal", goal)),
+    }
+}
+
+fn action_period_inside(strategy: &StrategyState, period: Period) -> Result<(), DomainError> {
+    if !strategy.period.contains_period(&period) {
+        return Err(DomainError::invalid(
+            "period",
+            format!(
+                "{period} is outside the strategy period {}",
+                strategy.period
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn action_owner_and_members(
+    state: &State,
+    owner: Option<WorkingGroupId>,
+    members: &[Kommunenummer],
+    on: NaiveDate,
+) -> Result<(), DomainError> {
+    if let Some(group) = owner {
+        working_group(state, group, on)?;
+    }
+    let mut seen = HashSet::new();
+    for member in members {
+        if !state.members.contains_key(member) {
+            return Err(DomainError::invalid(
+                "membersInvolved",
+                format!("municipality '{member}' is not a member of the organization"),
+            ));
+        }
+        if !seen.insert(member) {
+            return Err(DomainError::invalid(
+                "membersInvolved",
+                format!("municipality '{member}' is listed twice"),
+            ));
+        }
+    }
+    Ok(())
+}
