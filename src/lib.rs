@@ -4,3 +4,5 @@
 /// The strategy domain: commands, events, rules (`decide`) and the decision
 /// state (`State::apply`). Pure: no IO, no clock.
 pub mod domain;
+/// The event store: append-only SQLite log, hash chain, single writer.
+pub mod store;
