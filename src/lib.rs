@@ -1,8 +1,12 @@
 //! Sporbar: an event-sourced tracker for municipal digital-transformation
 //! strategies. A tour of the crate, from the inside out:
 
+/// The command line: subcommands and their glue to the library.
+pub mod cli;
 /// The strategy domain: commands, events, rules (`decide`) and the decision
 /// state (`State::apply`). Pure: no IO, no clock.
 pub mod domain;
+/// Read models: bitemporal facts derived from the log, and their queries.
+pub mod projection;
 /// The event store: append-only SQLite log, hash chain, single writer.
 pub mod store;

@@ -92,6 +92,19 @@ pub enum CommandBody {
         wording: Text,
         carried_over_from: Option<GoalId>,
     },
+    /// Replaces two or more goals by one new goal; the sources are retired.
+    MergeGoals {
+        id: GoalId,
+        focus_area: FocusAreaId,
+        number: GoalNumber,
+        wording: Text,
+        sources: Vec<GoalId>,
+    },
+    /// Replaces one goal by two or more new goals in the same focus area; the source is retired.
+    SplitGoal {
+        id: GoalId,
+        into: Vec<GoalPart>,
+    },
     RewordGoal {
         id: GoalId,
         wording: Text,
@@ -187,6 +200,14 @@ pub enum CommandBody {
         status: BenefitStatus,
         note: Option<Text>,
     },
+}
+
+/// One of the goals a goal is split into.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalPart {
+    pub id: GoalId,
+    pub number: GoalNumber,
+    pub wording: Text,
 }
 
 /// What an indicator measures.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::DomainError;
-use super::command::{Command, CommandBody, IndicatorSubject};
+use super::command::{Command, CommandBody, GoalPart, IndicatorSubject};
 use super::event::Event;
 use super::state::*;
 use super::values::*;
@@ -31,6 +31,8 @@ impl CommandBody {
             | ReviseFocusArea { id, .. }
             | RenumberFocusArea { id, .. } => id.0,
             DefineGoal { id, .. }
+            | MergeGoals { id, .. }
+            | SplitGoal { id, .. }
             | RewordGoal { id, .. }
             | RetireGoal { id }
             | AssessGoal { id, .. } => id.0,
@@ -47,45 +49,69 @@ impl CommandBody {
         }
     }
 
-    /// An existing entity whose organization the command belongs to: the
-    /// parent for a command that creates an entity, the target otherwise.
-    /// For `RegisterOrganization` it is the new organization itself.
-    pub fn anchor(&self) -> Uuid {
+    /// An existing entity whose organization the command belongs to, and
+    /// what kind of entity it is: the parent for a command that creates an
+    /// entity, the target otherwise. For `RegisterOrganization` it is the new
+    /// organization itself.
+    pub fn anchor(&self) -> (Uuid, &'static str) {
         use CommandBody::*;
         match self {
             FormWorkingGroup { organization, .. } | DraftStrategy { organization, .. } => {
-                organization.0
+                (organization.0, "organization")
             }
             DefineFocusArea { strategy, .. }
             | PlanAction { strategy, .. }
-            | IdentifyBenefit { strategy, .. } => strategy.0,
-            DefineGoal { focus_area, .. } => focus_area.0,
+            | IdentifyBenefit { strategy, .. } => (strategy.0, "strategy"),
+            DefineGoal { focus_area, .. } | MergeGoals { focus_area, .. } => {
+                (focus_area.0, "focus area")
+            }
             DefineIndicator {
                 subject: IndicatorSubject::Goal(goal),
                 ..
-            } => goal.0,
+            } => (goal.0, "goal"),
             DefineIndicator {
                 subject: IndicatorSubject::Benefit(benefit),
                 ..
-            } => benefit.0,
-            _ => self.target(),
+            } => (benefit.0, "benefit"),
+            _ => (self.target(), self.target_entity()),
         }
     }
 
-    /// True when the command creates the entity it targets.
-    pub fn creates_target(&self) -> bool {
+    /// What kind of entity the target stream holds, as named in messages.
+    pub fn target_entity(&self) -> &'static str {
         use CommandBody::*;
-        matches!(
-            self,
+        match self {
             RegisterOrganization { .. }
-                | FormWorkingGroup { .. }
-                | DraftStrategy { .. }
-                | DefineFocusArea { .. }
-                | DefineGoal { .. }
-                | DefineIndicator { .. }
-                | PlanAction { .. }
-                | IdentifyBenefit { .. }
-        )
+            | RenameOrganization { .. }
+            | AdmitMember { .. }
+            | RecordMemberLeaving { .. } => "organization",
+            FormWorkingGroup { .. } | RenameWorkingGroup { .. } | DisbandWorkingGroup { .. } => {
+                "working group"
+            }
+            DraftStrategy { .. }
+            | ReviseStrategy { .. }
+            | AdoptStrategy { .. }
+            | CloseStrategy { .. } => "strategy",
+            DefineFocusArea { .. } | ReviseFocusArea { .. } | RenumberFocusArea { .. } => {
+                "focus area"
+            }
+            DefineGoal { .. }
+            | MergeGoals { .. }
+            | SplitGoal { .. }
+            | RewordGoal { .. }
+            | RetireGoal { .. }
+            | AssessGoal { .. } => "goal",
+            DefineIndicator { .. } | SetIndicatorTarget { .. } | RecordMeasurement { .. } => {
+                "indicator"
+            }
+            PlanAction { .. }
+            | ReviseAction { .. }
+            | LinkActionToGoal { .. }
+            | UnlinkActionFromGoal { .. }
+            | ChangeActionStatus { .. }
+            | SetBudgetLine { .. } => "action",
+            IdentifyBenefit { .. } | RecordBenefitRealisation { .. } => "benefit",
+        }
     }
 }
 
@@ -95,6 +121,16 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
     use CommandBody::*;
     let on = check_date("effectiveAt", command.effective)?;
     let event = match command.body.clone() {
+        MergeGoals {
+            id,
+            focus_area: area_id,
+            number,
+            wording,
+            sources,
+        } => {
+            return merge_goals(state, on, id, area_id, number, wording, sources);
+        }
+        SplitGoal { id, into } => return split_goal(state, on, id, into),
         RegisterOrganization { id, name } => {
             if state.organization.is_some() {
                 return Err(DomainError::already_exists("organization", id));
@@ -400,13 +436,13 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             if let Some(baseline) = baseline {
                 check_date("baseline.date", baseline.on)?;
             }
-            if let Some(days) = update_every_days {
-                if !(1..=3660).contains(&days) {
-                    return Err(DomainError::invalid(
-                        "updateEveryDays",
-                        format!("'{days}' is not between 1 and 3660 days"),
-                    ));
-                }
+            if let Some(days) = update_every_days
+                && !(1..=3660).contains(&days)
+            {
+                return Err(DomainError::invalid(
+                    "updateEveryDays",
+                    format!("'{days}' is not between 1 and 3660 days"),
+                ));
             }
             Event::IndicatorDefined {
                 id,
@@ -765,4 +801,130 @@ fn action_owner_and_members(
         }
     }
     Ok(())
+}
+
+/// A new goal's number must not be taken by a live goal of the same area,
+/// other than the goals it replaces.
+fn goal_number_free(
+    state: &State,
+    area_id: FocusAreaId,
+    area: &FocusAreaState,
+    number: &GoalNumber,
+    replaced: &[GoalId],
+) -> Result<(), DomainError> {
+    let taken = state.goals.iter().any(|(id, g)| {
+        g.focus_area == area_id
+            && &g.number == number
+            && g.retired_on.is_none()
+            && !replaced.contains(id)
+    });
+    if taken {
+        return Err(DomainError::invalid(
+            "number",
+            format!(
+                "goal '{number}' already exists in focus area '{}'",
+                area.number.get()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn merge_goals(
+    state: &State,
+    on: NaiveDate,
+    id: GoalId,
+    area_id: FocusAreaId,
+    number: GoalNumber,
+    wording: Text,
+    sources: Vec<GoalId>,
+) -> Result<Vec<Event>, DomainError> {
+    let area = focus_area(state, area_id, on)?;
+    open_strategy(state, area.strategy, on)?;
+    if state.goals.contains_key(&id) {
+        return Err(DomainError::already_exists("goal", id));
+    }
+    if sources.len() < 2 {
+        return Err(DomainError::invalid(
+            "sources",
+            "a merge needs at least two goals",
+        ));
+    }
+    let mut seen = HashSet::new();
+    for source in &sources {
+        let goal = live_goal(state, *source, on)?;
+        if goal.strategy != area.strategy {
+            return Err(DomainError::invalid(
+                "sources",
+                format!("goal '{source}' belongs to another strategy"),
+            ));
+        }
+        if !seen.insert(source) {
+            return Err(DomainError::invalid(
+                "sources",
+                format!("goal '{source}' is listed twice"),
+            ));
+        }
+    }
+    goal_number_free(state, area_id, area, &number, &sources)?;
+    let mut events = vec![Event::GoalDefined {
+        id,
+        strategy: area.strategy,
+        focus_area: area_id,
+        number,
+        wording,
+        carried_over_from: None,
+    }];
+    events.extend(sources.into_iter().map(|source| Event::GoalMerged {
+        id: source,
+        into: id,
+    }));
+    Ok(events)
+}
+
+fn split_goal(
+    state: &State,
+    on: NaiveDate,
+    id: GoalId,
+    into: Vec<GoalPart>,
+) -> Result<Vec<Event>, DomainError> {
+    let source = live_goal(state, id, on)?;
+    open_strategy(state, source.strategy, on)?;
+    let area = focus_area(state, source.focus_area, on)?;
+    if into.len() < 2 {
+        return Err(DomainError::invalid(
+            "into",
+            "a split needs at least two goals",
+        ));
+    }
+    let mut ids = HashSet::new();
+    let mut numbers = HashSet::new();
+    for part in &into {
+        if state.goals.contains_key(&part.id) || !ids.insert(part.id) {
+            return Err(DomainError::already_exists("goal", part.id));
+        }
+        if !numbers.insert(part.number.clone()) {
+            return Err(DomainError::invalid(
+                "into",
+                format!("goal number '{}' is listed twice", part.number),
+            ));
+        }
+        goal_number_free(state, source.focus_area, area, &part.number, &[id])?;
+    }
+    let mut events: Vec<Event> = into
+        .iter()
+        .map(|part| Event::GoalDefined {
+            id: part.id,
+            strategy: source.strategy,
+            focus_area: source.focus_area,
+            number: part.number.clone(),
+            wording: part.wording.clone(),
+            carried_over_from: None,
+        })
+        .collect();
+    events.push(Event::GoalSplit {
+        id,
+        into: into.iter().map(|p| p.id).collect(),
+    });
+    Ok(events)
 }

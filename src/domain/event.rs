@@ -86,6 +86,16 @@ pub enum Event {
         wording: Text,
         carried_over_from: Option<GoalId>,
     },
+    /// The goal was merged into `into` and is retired from the effective date.
+    GoalMerged {
+        id: GoalId,
+        into: GoalId,
+    },
+    /// The goal was split into the goals `into` and is retired from the effective date.
+    GoalSplit {
+        id: GoalId,
+        into: Vec<GoalId>,
+    },
     GoalReworded {
         id: GoalId,
         wording: Text,
@@ -196,6 +206,20 @@ pub enum StreamKind {
 }
 
 impl StreamKind {
+    /// The entity's name in messages.
+    pub fn entity_name(self) -> &'static str {
+        match self {
+            StreamKind::Organization => "organization",
+            StreamKind::WorkingGroup => "working group",
+            StreamKind::Strategy => "strategy",
+            StreamKind::FocusArea => "focus area",
+            StreamKind::Goal => "goal",
+            StreamKind::Indicator => "indicator",
+            StreamKind::Action => "action",
+            StreamKind::Benefit => "benefit",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             StreamKind::Organization => "organization",
@@ -232,6 +256,8 @@ impl Event {
             | FocusAreaRevised { id, .. }
             | FocusAreaRenumbered { id, .. } => (id.0, StreamKind::FocusArea),
             GoalDefined { id, .. }
+            | GoalMerged { id, .. }
+            | GoalSplit { id, .. }
             | GoalReworded { id, .. }
             | GoalRetired { id }
             | GoalAssessed { id, .. } => (id.0, StreamKind::Goal),
@@ -248,6 +274,22 @@ impl Event {
                 (id.0, StreamKind::Benefit)
             }
         }
+    }
+
+    /// True for the event that starts its stream (creates the entity).
+    pub fn creates_stream(&self) -> bool {
+        use Event::*;
+        matches!(
+            self,
+            OrganizationRegistered { .. }
+                | WorkingGroupFormed { .. }
+                | StrategyDrafted { .. }
+                | FocusAreaDefined { .. }
+                | GoalDefined { .. }
+                | IndicatorDefined { .. }
+                | ActionPlanned { .. }
+                | BenefitIdentified { .. }
+        )
     }
 
     /// The persisted type name. Never change one: add a new event instead.
@@ -269,6 +311,8 @@ impl Event {
             FocusAreaRevised { .. } => "FocusAreaRevised",
             FocusAreaRenumbered { .. } => "FocusAreaRenumbered",
             GoalDefined { .. } => "GoalDefined",
+            GoalMerged { .. } => "GoalMerged",
+            GoalSplit { .. } => "GoalSplit",
             GoalReworded { .. } => "GoalReworded",
             GoalRetired { .. } => "GoalRetired",
             GoalAssessed { .. } => "GoalAssessed",

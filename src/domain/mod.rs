@@ -9,7 +9,7 @@ mod event;
 mod state;
 mod values;
 
-pub use command::{Command, CommandBody, IndicatorSubject, Measurement};
+pub use command::{Command, CommandBody, GoalPart, IndicatorSubject, Measurement};
 pub use decide::decide;
 pub use event::{Event, StreamKind};
 pub use state::*;

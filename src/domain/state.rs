@@ -191,7 +191,7 @@ impl State {
                 );
             }
             GoalReworded { .. } | GoalAssessed { .. } => {}
-            GoalRetired { id } => {
+            GoalRetired { id } | GoalMerged { id, .. } | GoalSplit { id, .. } => {
                 if let Some(goal) = self.goals.get_mut(id) {
                     goal.retired_on = Some(effective);
                 }

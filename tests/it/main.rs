@@ -1,3 +1,8 @@
 //! One integration-test binary (one link step) with a module per area.
 
 mod catalogue;
+mod domain;
+mod properties;
+mod store;
+mod support;
+mod temporal;

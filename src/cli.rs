@@ -1,0 +1,188 @@
+//! The command line: parsing (clap) and the glue from each subcommand to
+//! the library. `main.rs` only calls [`run`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
+
+use crate::store::{EventFilter, SqliteStore, StoreOptions, StoredEvent};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sporbar",
+    version,
+    about = "Event-sourced tracker for municipal digital-transformation strategies"
+)]
+pub struct Cli {
+    /// Log line format.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "SPORBAR_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// The SQLite database file.
+    #[arg(long, env = "SPORBAR_DB", default_value = "sporbar.db")]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Throw the read models away and rebuild them from the event log.
+    Rebuild(DbArg),
+    /// Recompute the hash chain; exit non-zero naming the first bad position.
+    Verify(DbArg),
+    /// Write a consistent copy of the database, also while it is in use.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The file to write; must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Print the log as JSON lines.
+    Events {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only this stream (entity id).
+        #[arg(long)]
+        stream: Option<Uuid>,
+        /// Only this event type, e.g. GoalAssessed.
+        #[arg(long = "type")]
+        event_type: Option<String>,
+        /// Only events recorded at or after this instant (RFC 3339).
+        #[arg(long)]
+        from: Option<DateTime<Utc>>,
+        /// Only events recorded before this instant (RFC 3339).
+        #[arg(long)]
+        until: Option<DateTime<Utc>>,
+    },
+}
+
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Runs one subcommand. The exit code is 0 on success; errors are returned.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Rebuild(db) => {
+            let store = open_existing(&db.db)?;
+            let replayed = store.rebuild().context("rebuilding the read models")?;
+            println!("rebuilt the read models from {replayed} events");
+        }
+        Command::Verify(db) => {
+            let store = open_existing(&db.db)?;
+            let report = store.verify().context("reading the log")?;
+            if let Some(problem) = report.problem {
+                bail!(
+                    "the log is not intact at {problem} ({} events before it are intact)",
+                    report.events_checked
+                );
+            }
+            match report.head {
+                Some((position, hash)) => println!(
+                    "intact: {} events, head position {position}, hash {}",
+                    report.events_checked,
+                    hex::encode(hash)
+                ),
+                None => println!("intact: the log is empty"),
+            }
+        }
+        Command::Backup { db, to } => {
+            let store = open_existing(&db.db)?;
+            store.backup(&to).with_context(|| {
+                format!("backing up '{}' to '{}'", db.db.display(), to.display())
+            })?;
+            println!("backed up '{}' to '{}'", db.db.display(), to.display());
+        }
+        Command::Events {
+            db,
+            stream,
+            event_type,
+            from,
+            until,
+        } => {
+            let store = open_existing(&db.db)?;
+            let mut filter = EventFilter {
+                stream_id: stream,
+                event_type,
+                recorded_from: from,
+                recorded_until: until,
+                limit: Some(10_000),
+                ..EventFilter::default()
+            };
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            loop {
+                let page = store.read_events(&filter).context("reading the log")?;
+                let Some(last) = page.last() else { break };
+                filter.after_position = last.position;
+                for event in &page {
+                    serde_json::to_writer(&mut out, &event_json(event))?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn open_existing(path: &Path) -> anyhow::Result<SqliteStore> {
+    if !path.exists() {
+        bail!("database '{}' does not exist", path.display());
+    }
+    SqliteStore::open(path, StoreOptions::default())
+        .with_context(|| format!("opening database '{}'", path.display()))
+}
+
+/// The JSON-lines form of one event: every stored column, payload inline.
+pub fn event_json(event: &StoredEvent) -> serde_json::Value {
+    let payload: serde_json::Value = serde_json::from_str(&event.payload)
+        .unwrap_or_else(|_| serde_json::Value::String(event.payload.clone()));
+    serde_json::json!({
+        "position": event.position,
+        "eventId": event.event_id,
+        "streamId": event.stream_id,
+        "streamVersion": event.stream_version,
+        "eventType": event.event_type,
+        "schemaVersion": event.schema_version,
+        "payload": payload,
+        "recordedAt": crate::store::format_recorded_at(event.recorded_at),
+        "effectiveAt": event.effective_at.to_string(),
+        "actor": event.actor,
+        "reason": event.reason,
+        "commandId": event.command_id,
+        "correlationId": event.correlation_id,
+        "causationId": event.causation_id,
+        "prevHash": hex::encode(event.prev_hash),
+        "hash": hex::encode(event.hash),
+    })
+}

@@ -1,0 +1,551 @@
+//! The single writer. One thread owns the write connection; commands queue
+//! up on a channel and every waiting command is committed in one
+//! transaction (group commit), each inside its own savepoint so that a
+//! refused command leaves no trace while the others in the batch land.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use super::chain::{ChainedFields, GENESIS, Hash};
+use super::{Appended, AppendedEvent, Clock, StoreError, Submission, format_recorded_at, payload};
+use crate::domain::{self, DomainError, Event, OrganizationId, State};
+use crate::projection;
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Job {
+    Append(Box<Submission>, Reply<Appended>),
+    Rebuild(Reply<u64>),
+}
+
+pub(super) struct WriterHandle {
+    jobs: Option<mpsc::Sender<Job>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl WriterHandle {
+    pub(super) fn submit(
+        &self,
+        submission: Submission,
+    ) -> oneshot::Receiver<Result<Appended, StoreError>> {
+        let (reply, receiver) = oneshot::channel();
+        if let Some(jobs) = &self.jobs {
+            // A send error means the writer is gone; the dropped reply tells the caller.
+            let _ = jobs.send(Job::Append(Box::new(submission), reply));
+        }
+        receiver
+    }
+
+    pub(super) fn rebuild(&self) -> oneshot::Receiver<Result<u64, StoreError>> {
+        let (reply, receiver) = oneshot::channel();
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Rebuild(reply));
+        }
+        receiver
+    }
+}
+
+impl Drop for WriterHandle {
+    /// Closing the channel lets the writer finish the commands already queued
+    /// and stop; waiting for it means no acknowledged command is cut short.
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub(super) fn spawn(
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    max_batch: usize,
+) -> Result<WriterHandle, StoreError> {
+    let head = Head::load(&conn)?;
+    let (jobs, queue) = mpsc::channel();
+    let mut writer = Writer {
+        conn,
+        clock,
+        head,
+        states: HashMap::new(),
+        max_batch: max_batch.max(1),
+    };
+    let thread = thread::Builder::new()
+        .name("sporbar-writer".into())
+        .spawn(move || writer.run(queue))?;
+    Ok(WriterHandle {
+        jobs: Some(jobs),
+        thread: Some(thread),
+    })
+}
+
+/// The end of the chain: where the next event goes.
+#[derive(Clone, Debug)]
+struct Head {
+    position: u64,
+    hash: Hash,
+    recorded_at: Option<DateTime<Utc>>,
+}
+
+impl Head {
+    fn load(conn: &Connection) -> Result<Self, StoreError> {
+        let row: Option<(u64, Vec<u8>, String)> = conn
+            .query_row(
+                "SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            None => Head {
+                position: 0,
+                hash: GENESIS,
+                recorded_at: None,
+            },
+            Some((position, hash, recorded_at)) => Head {
+                position,
+                hash: hash
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt {
+                        position,
+                        source: "stored hash is not 32 bytes".into(),
+                    })?,
+                recorded_at: super::parse_recorded_at(&recorded_at),
+            },
+        })
+    }
+}
+
+struct Writer {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    head: Head,
+    /// Decision state per organization, loaded from the log on first use and
+    /// kept current by the writer itself (nobody else appends).
+    states: HashMap<OrganizationId, State>,
+    max_batch: usize,
+}
+
+impl Writer {
+    fn run(&mut self, queue: mpsc::Receiver<Job>) {
+        while let Ok(first) = queue.recv() {
+            let mut appends = Vec::new();
+            let mut next = Some(first);
+            while let Some(job) = next.take() {
+                match job {
+                    Job::Append(submission, reply) => appends.push((*submission, reply)),
+                    Job::Rebuild(reply) => {
+                        // Commit what queued before the rebuild, then rebuild.
+                        self.commit_batch(std::mem::take(&mut appends));
+                        let _ = reply.send(self.rebuild());
+                    }
+                }
+                if appends.len() < self.max_batch {
+                    next = queue.try_recv().ok();
+                }
+            }
+            self.commit_batch(appends);
+        }
+    }
+
+    fn commit_batch(&mut self, batch: Vec<(Submission, Reply<Appended>)>) {
+        if batch.is_empty() {
+            return;
+        }
+        let head_before = self.head.clone();
+        let outcome = self.try_batch(&batch);
+        match outcome {
+            Ok(results) => {
+                for ((_, reply), result) in batch.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(error) => {
+                // The transaction did not commit: nothing of the batch exists.
+                // Forget what the batch taught the caches.
+                tracing::error!(error = %error_chain(&error), "commit failed; batch rolled back");
+                self.head = head_before;
+                self.states.clear();
+                let message = error_chain(&error);
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(StoreError::CommitFailed(message.clone())));
+                }
+            }
+        }
+    }
+
+    /// Runs every command of the batch in its own savepoint, then commits.
+    /// An `Err` means the transaction as a whole failed.
+    fn try_batch(
+        &mut self,
+        batch: &[(Submission, Reply<Appended>)],
+    ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+        let Writer {
+            conn,
+            clock,
+            head,
+            states,
+            ..
+        } = self;
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::with_capacity(batch.len());
+        for (submission, _) in batch {
+            let savepoint = tx.savepoint()?;
+            match append(&savepoint, clock.as_ref(), head, states, submission) {
+                Ok((appended, new_head)) => {
+                    savepoint.commit()?;
+                    *head = new_head;
+                    results.push(Ok(appended));
+                }
+                Err(error) => {
+                    // Dropping the savepoint rolls it back.
+                    drop(savepoint);
+                    if let StoreError::Sqlite(_) = error {
+                        tracing::warn!(error = %error_chain(&error), "command failed in the database");
+                    }
+                    results.push(Err(error));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    fn rebuild(&mut self) -> Result<u64, StoreError> {
+        self.states.clear();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch("DELETE FROM facts; DELETE FROM entities; DELETE FROM streams;")?;
+        let mut replayed = 0;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT position, stream_id, event_type, schema_version, payload, effective_at \
+                 FROM events ORDER BY position",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let position: u64 = row.get(0)?;
+                let event_type: String = row.get(2)?;
+                let schema_version: u32 = row.get(3)?;
+                let payload_text: String = row.get(4)?;
+                let effective_at: String = row.get(5)?;
+                let event =
+                    payload::decode(&event_type, schema_version, &payload_text).map_err(|e| {
+                        StoreError::Corrupt {
+                            position,
+                            source: Box::new(e),
+                        }
+                    })?;
+                let organization =
+                    organization_of(&tx, &event)?.ok_or_else(|| StoreError::Corrupt {
+                        position,
+                        source: "the event's parent entity does not exist".into(),
+                    })?;
+                let (stream_id, kind) = event.stream();
+                bump_stream(&tx, stream_id, kind, organization)?;
+                projection::project(&tx, position, &effective_at, organization, &event)?;
+                replayed += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(replayed)
+    }
+}
+
+/// Checks one submission and appends its events. Returns the result and the
+/// new head; changes nothing outside the transaction unless it succeeds.
+fn append(
+    tx: &Connection,
+    clock: &dyn Clock,
+    head: &Head,
+    states: &mut HashMap<OrganizationId, State>,
+    submission: &Submission,
+) -> Result<(Appended, Head), StoreError> {
+    if let Some(previous) = previous_result(tx, submission.command_id)? {
+        return Ok((previous, head.clone()));
+    }
+    let body = &submission.command.body;
+    let target = body.target();
+    let (anchor, anchor_entity) = body.anchor();
+    let organization = if matches!(body, domain::CommandBody::RegisterOrganization { .. }) {
+        OrganizationId(target)
+    } else {
+        stream_organization(tx, anchor)?
+            .ok_or_else(|| DomainError::not_found(anchor_entity, anchor))?
+    };
+    let current_version = stream_version(tx, target)?.unwrap_or(0);
+    if let Some(expected) = submission.expected_version
+        && expected != current_version
+    {
+        return Err(StoreError::Conflict {
+            stream_id: target,
+            expected,
+            actual: current_version,
+        });
+    }
+
+    let state = match states.entry(organization) {
+        Entry::Occupied(entry) => entry.into_mut(),
+        Entry::Vacant(entry) => entry.insert(load_state(tx, organization)?),
+    };
+    let events = domain::decide(state, &submission.command)?;
+
+    let effective_at = submission.command.effective.format("%Y-%m-%d").to_string();
+    // Stored with microseconds; truncate first so the answer equals the row.
+    let now = clock.now().trunc_subsecs(6);
+    // Transaction time never decreases along the log, even if the clock does.
+    let recorded_at = match head.recorded_at {
+        Some(last) if last > now => last,
+        _ => now,
+    };
+    let recorded_text = format_recorded_at(recorded_at);
+    let command_id = submission.command_id.to_string();
+    let correlation_id = submission
+        .correlation_id
+        .unwrap_or(submission.command_id)
+        .to_string();
+    let causation_id = submission.causation_id.map(|c| c.to_string());
+
+    let mut new_head = head.clone();
+    let mut appended = Vec::with_capacity(events.len());
+    for event in &events {
+        let (stream_id, kind) = event.stream();
+        let stream_version = bump_stream(tx, stream_id, kind, organization)?;
+        if event.creates_stream() && stream_version != 1 {
+            // Ids come from clients: one already in use anywhere in the log,
+            // even in another organization, is refused.
+            return Err(DomainError::already_exists(kind.entity_name(), stream_id).into());
+        }
+        let encoded = payload::encode(event);
+        let position = new_head.position + 1;
+        let event_id = Uuid::new_v4().to_string();
+        let stream_text = stream_id.to_string();
+        let fields = ChainedFields {
+            position,
+            event_id: &event_id,
+            stream_id: &stream_text,
+            stream_version,
+            event_type: encoded.event_type,
+            schema_version: encoded.schema_version,
+            payload: &encoded.payload,
+            recorded_at: &recorded_text,
+            effective_at: &effective_at,
+            actor: &submission.actor,
+            reason: submission.reason.as_deref(),
+            command_id: &command_id,
+            correlation_id: &correlation_id,
+            causation_id: causation_id.as_deref(),
+            prev_hash: &new_head.hash,
+        };
+        let hash = fields.hash();
+        tx.prepare_cached(
+            "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, \
+             schema_version, payload, recorded_at, effective_at, actor, reason, command_id, \
+             correlation_id, causation_id, prev_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?
+        .execute(params![
+            position,
+            event_id,
+            stream_text,
+            stream_version,
+            encoded.event_type,
+            encoded.schema_version,
+            encoded.payload,
+            recorded_text,
+            effective_at,
+            submission.actor,
+            submission.reason,
+            command_id,
+            correlation_id,
+            causation_id,
+            new_head.hash.as_slice(),
+            hash.as_slice(),
+        ])?;
+        projection::project(tx, position, &effective_at, organization, event)?;
+        new_head = Head {
+            position,
+            hash,
+            recorded_at: Some(recorded_at),
+        };
+        appended.push(AppendedEvent {
+            position,
+            stream_id,
+            stream_version,
+            recorded_at,
+        });
+    }
+
+    // Only now, with every row written, does the cached state learn the events.
+    let state = states.get_mut(&organization).expect("state loaded above");
+    for event in &events {
+        state.apply(event, submission.command.effective);
+    }
+    Ok((
+        Appended {
+            events: appended,
+            duplicate: false,
+        },
+        new_head,
+    ))
+}
+
+/// The events an earlier submission with this command id appended, if any.
+fn previous_result(tx: &Connection, command_id: Uuid) -> Result<Option<Appended>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT position, stream_id, stream_version, recorded_at FROM events \
+         WHERE command_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([command_id.to_string()], |r| {
+        Ok((
+            r.get::<_, u64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u64>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (position, stream_id, stream_version, recorded_at) = row?;
+        let corrupt = || StoreError::Corrupt {
+            position,
+            source: "unreadable stream id or time".into(),
+        };
+        events.push(AppendedEvent {
+            position,
+            stream_id: Uuid::parse_str(&stream_id).map_err(|_| corrupt())?,
+            stream_version,
+            recorded_at: super::parse_recorded_at(&recorded_at).ok_or_else(corrupt)?,
+        });
+    }
+    Ok((!events.is_empty()).then_some(Appended {
+        events,
+        duplicate: true,
+    }))
+}
+
+fn stream_organization(
+    tx: &Connection,
+    stream_id: Uuid,
+) -> Result<Option<OrganizationId>, StoreError> {
+    let org: Option<String> = tx
+        .prepare_cached("SELECT organization_id FROM streams WHERE stream_id = ?1")?
+        .query_row([stream_id.to_string()], |r| r.get(0))
+        .optional()?;
+    org.map(|o| {
+        Uuid::parse_str(&o)
+            .map(OrganizationId)
+            .map_err(|_| StoreError::Corrupt {
+                position: 0,
+                source: format!("stream '{stream_id}' has organization '{o}'").into(),
+            })
+    })
+    .transpose()
+}
+
+fn stream_version(tx: &Connection, stream_id: Uuid) -> Result<Option<u64>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT version FROM streams WHERE stream_id = ?1")?
+        .query_row([stream_id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Records one more event on a stream and returns its new version.
+fn bump_stream(
+    tx: &Connection,
+    stream_id: Uuid,
+    kind: domain::StreamKind,
+    organization: OrganizationId,
+) -> Result<u64, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO streams (stream_id, kind, organization_id, version) VALUES (?1, ?2, ?3, 1) \
+             ON CONFLICT (stream_id) DO UPDATE SET version = version + 1 RETURNING version",
+        )?
+        .query_row(params![stream_id.to_string(), kind.as_str(), organization.to_string()], |r| r.get(0))?)
+}
+
+/// The organization an event belongs to, during a rebuild: its stream's, or
+/// for an event that creates a stream, its parent's.
+fn organization_of(tx: &Connection, event: &Event) -> Result<Option<OrganizationId>, StoreError> {
+    use Event::*;
+    let (stream_id, _) = event.stream();
+    if let Some(org) = stream_organization(tx, stream_id)? {
+        return Ok(Some(org));
+    }
+    let parent = match event {
+        OrganizationRegistered { id, .. } => return Ok(Some(*id)),
+        WorkingGroupFormed { organization, .. } | StrategyDrafted { organization, .. } => {
+            return Ok(Some(*organization));
+        }
+        FocusAreaDefined { strategy, .. }
+        | GoalDefined { strategy, .. }
+        | ActionPlanned { strategy, .. }
+        | BenefitIdentified { strategy, .. } => strategy.0,
+        IndicatorDefined {
+            subject: domain::IndicatorSubject::Goal(goal),
+            ..
+        } => goal.0,
+        IndicatorDefined {
+            subject: domain::IndicatorSubject::Benefit(benefit),
+            ..
+        } => benefit.0,
+        _ => return Ok(None),
+    };
+    stream_organization(tx, parent)
+}
+
+/// Folds every event of one organization, in log order, into its decision state.
+fn load_state(tx: &Connection, organization: OrganizationId) -> Result<State, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT e.position, e.event_type, e.schema_version, e.payload, e.effective_at \
+         FROM events e JOIN streams s ON s.stream_id = e.stream_id \
+         WHERE s.organization_id = ?1 ORDER BY e.position",
+    )?;
+    let mut rows = stmt.query([organization.to_string()])?;
+    let mut state = State::default();
+    while let Some(row) = rows.next()? {
+        let position: u64 = row.get(0)?;
+        let event_type: String = row.get(1)?;
+        let schema_version: u32 = row.get(2)?;
+        let payload_text: String = row.get(3)?;
+        let effective_at: String = row.get(4)?;
+        let event = payload::decode(&event_type, schema_version, &payload_text).map_err(|e| {
+            StoreError::Corrupt {
+                position,
+                source: Box::new(e),
+            }
+        })?;
+        let effective =
+            chrono::NaiveDate::parse_from_str(&effective_at, "%Y-%m-%d").map_err(|_| {
+                StoreError::Corrupt {
+                    position,
+                    source: format!("effective_at '{effective_at}'").into(),
+                }
+            })?;
+        state.apply(&event, effective);
+    }
+    Ok(state)
+}
+
+/// An error with its causes, for logs.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

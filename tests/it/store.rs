@@ -1,0 +1,416 @@
+//! The event store: positions, concurrency, idempotency, atomicity, the
+//! append-only guarantee, the hash chain, rebuild and backup.
+
+use std::sync::{Arc, Barrier};
+
+use sporbar::domain::*;
+use sporbar::store::{EventFilter, SqliteStore, StoreError, StoreOptions, Submission};
+
+use crate::support::*;
+
+fn event_count(db: &TestDb) -> u64 {
+    db.raw()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Every row of the read models, in a stable order, as text.
+pub fn read_model_dump(db: &TestDb) -> Vec<String> {
+    let conn = db.raw();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT entity_id, kind, organization_id, strategy_id, parent_id, created_position FROM entities ORDER BY entity_id",
+        "SELECT entity_id, field, effective_at, position, value FROM facts ORDER BY entity_id, field, effective_at, position",
+        "SELECT stream_id, kind, organization_id, version FROM streams ORDER BY stream_id",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let columns = stmt.column_count();
+        let mut query = stmt.query([]).unwrap();
+        while let Some(row) = query.next().unwrap() {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            rows.push(cells.join("|"));
+        }
+    }
+    rows
+}
+
+#[test]
+fn appending_assigns_gap_free_positions_and_stream_versions() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let first = submit(
+        &store,
+        "2016-01-01",
+        s.assess(GoalStatus::InProgress, "i gang"),
+    )
+    .unwrap();
+    let second = submit(&store, "2017-01-01", s.assess(GoalStatus::Achieved, "nådd")).unwrap();
+    assert_eq!(first.events[0].position, 6);
+    assert_eq!(second.events[0].position, 7);
+    assert_eq!(first.events[0].stream_id, s.goal.0);
+    assert_eq!(
+        (
+            first.events[0].stream_version,
+            second.events[0].stream_version
+        ),
+        (2, 3)
+    );
+    let positions: Vec<u64> = store
+        .read_events(&EventFilter::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(positions, (1..=7).collect::<Vec<_>>());
+}
+
+#[test]
+fn concurrent_writers_on_one_stream_exactly_one_wins_the_other_gets_conflict() {
+    let db = TestDb::new();
+    let store = Arc::new(db.open());
+    let s = Scenario::create(&store);
+    let writers = 8;
+    for round in 0..10u64 {
+        let seen_version = 1 + round; // the goal stream: defined, then one win per round
+        let barrier = Arc::new(Barrier::new(writers));
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let (store, barrier) = (store.clone(), barrier.clone());
+                let body = s.assess(
+                    GoalStatus::InProgress,
+                    &format!("runde {round}, skribent {w}"),
+                );
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    store.execute(
+                        Submission::new(command("2016-06-01", body), "test:writer")
+                            .expecting(seen_version),
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: exactly one writer wins");
+        for result in results.into_iter().filter(|r| r.is_err()) {
+            match result {
+                Err(StoreError::Conflict {
+                    stream_id,
+                    expected,
+                    actual,
+                }) => {
+                    assert_eq!(
+                        (stream_id, expected, actual),
+                        (s.goal.0, seen_version, seen_version + 1)
+                    );
+                }
+                other => panic!("round {round}: expected a conflict, got {other:?}"),
+            }
+        }
+    }
+    assert_eq!(event_count(&db), 5 + 10);
+}
+
+#[test]
+fn repeating_a_command_id_appends_once_and_returns_the_original_result() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let submission = Submission::new(
+        command("2016-06-01", s.assess(GoalStatus::InProgress, "i gang")),
+        "test:editor",
+    );
+    let first = store.execute(submission.clone()).unwrap();
+    let again = store.execute(submission.clone()).unwrap();
+    assert!(!first.duplicate);
+    assert!(again.duplicate);
+    assert_eq!(first.events, again.events);
+    assert_eq!(event_count(&db), 6);
+
+    // Also when both copies arrive in the same group commit.
+    let other = Submission::new(
+        command("2016-07-01", s.assess(GoalStatus::Achieved, "nådd")),
+        "test:editor",
+    );
+    let receivers: Vec<_> = (0..5).map(|_| store.submit(other.clone())).collect();
+    let results: Vec<_> = receivers
+        .into_iter()
+        .map(|r| r.blocking_recv().unwrap().unwrap())
+        .collect();
+    assert_eq!(results.iter().filter(|r| !r.duplicate).count(), 1);
+    assert!(results.windows(2).all(|w| w[0].events == w[1].events));
+    assert_eq!(event_count(&db), 7);
+}
+
+#[test]
+fn a_refused_command_appends_nothing_while_its_batch_neighbours_land() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let before = read_model_dump(&db);
+    let good = Submission::new(
+        command("2016-06-01", s.assess(GoalStatus::InProgress, "i gang")),
+        "test:editor",
+    );
+    let bad = Submission::new(
+        command(
+            "2016-06-01",
+            CommandBody::SetBudgetLine {
+                id: s.action,
+                year: Year::new(2019).unwrap(),
+                category: BudgetCategory::Investment,
+                planned: Nok::from_kroner("planned", 1_000_000).unwrap(),
+                actual: None,
+            },
+        ),
+        "test:editor",
+    );
+    let receivers = [
+        store.submit(bad.clone()),
+        store.submit(good),
+        store.submit(bad),
+    ];
+    let results: Vec<_> = receivers
+        .into_iter()
+        .map(|r| r.blocking_recv().unwrap())
+        .collect();
+    assert!(matches!(
+        &results[0],
+        Err(StoreError::Domain(DomainError::Invalid {
+            field: "year",
+            ..
+        }))
+    ));
+    assert!(results[1].is_ok());
+    assert!(results[2].is_err());
+    assert_eq!(event_count(&db), 6);
+    let after = read_model_dump(&db);
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "only the accepted assessment added a fact"
+    );
+}
+
+#[test]
+fn a_command_against_an_unknown_entity_is_not_found_and_appends_nothing() {
+    let db = TestDb::new();
+    let store = db.open();
+    let missing = GoalId::new_random();
+    let result = submit(
+        &store,
+        "2016-01-01",
+        CommandBody::AssessGoal {
+            id: missing,
+            status: GoalStatus::Achieved,
+            justification: prose("x"),
+        },
+    );
+    match result {
+        Err(StoreError::Domain(DomainError::NotFound { entity: "goal", id })) => {
+            assert_eq!(id, missing.to_string())
+        }
+        other => panic!("expected not found, got {other:?}"),
+    }
+    assert_eq!(event_count(&db), 0);
+}
+
+#[test]
+fn creating_an_entity_with_an_id_in_use_is_rejected() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    // The strategy's id reused for a new organization.
+    let result = submit(
+        &store,
+        "2016-01-01",
+        CommandBody::RegisterOrganization {
+            id: OrganizationId(s.strategy.0),
+            name: title("IKT Orkidé"),
+        },
+    );
+    assert!(
+        matches!(
+            result,
+            Err(StoreError::Domain(DomainError::AlreadyExists { .. }))
+        ),
+        "{result:?}"
+    );
+    assert_eq!(event_count(&db), 5);
+}
+
+#[test]
+fn update_and_delete_of_events_are_refused_by_the_database_itself() {
+    let db = TestDb::new();
+    let store = db.open();
+    Scenario::create(&store);
+    drop(store);
+    let conn = db.raw();
+    let update = conn.execute(
+        "UPDATE events SET actor = 'someone else' WHERE position = 1",
+        [],
+    );
+    let delete = conn.execute("DELETE FROM events WHERE position = 5", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(event_count(&db), 5);
+}
+
+/// Opens the log behind the store's back with the triggers removed, as an
+/// attacker with file access could, and applies `tamper`.
+fn tamper(db: &TestDb, sql: &str) {
+    let conn = db.raw();
+    conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn first_problem(db: &TestDb) -> Option<u64> {
+    let store = SqliteStore::open(&db.path, StoreOptions::default()).unwrap();
+    store.verify().unwrap().problem.map(|p| p.position)
+}
+
+fn tampered_log_fails_verify_at(sql: &str, position: u64) {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    for year in 2016..=2018 {
+        submit(
+            &store,
+            &format!("{year}-12-31"),
+            s.assess(GoalStatus::InProgress, "årsmelding"),
+        )
+        .unwrap();
+    }
+    assert!(store.verify().unwrap().problem.is_none());
+    drop(store);
+    tamper(&db, sql);
+    assert_eq!(first_problem(&db), Some(position));
+}
+
+#[test]
+fn verify_names_the_position_of_a_changed_payload() {
+    tampered_log_fails_verify_at(
+        "UPDATE events SET payload = replace(payload, 'IN_PROGRESS', 'ACHIEVED') WHERE position = 7",
+        7,
+    );
+}
+
+#[test]
+fn verify_names_the_position_of_a_changed_timestamp() {
+    tampered_log_fails_verify_at(
+        "UPDATE events SET effective_at = '2017-06-30' WHERE position = 6",
+        6,
+    );
+}
+
+#[test]
+fn verify_names_the_position_of_a_changed_recording_time() {
+    tampered_log_fails_verify_at(
+        "UPDATE events SET recorded_at = replace(recorded_at, substr(recorded_at, 1, 4), '1999') WHERE position = 4",
+        4,
+    );
+}
+
+#[test]
+fn verify_names_the_position_of_a_deleted_event() {
+    tampered_log_fails_verify_at("DELETE FROM events WHERE position = 3", 3);
+}
+
+#[test]
+fn verify_catches_a_rewritten_event_even_with_its_hash_recomputed_when_the_next_one_follows() {
+    // Rewriting an event and its own hash still breaks the next event's prev_hash.
+    tampered_log_fails_verify_at(
+        "UPDATE events SET hash = zeroblob(32) WHERE position = 5",
+        5,
+    );
+}
+
+#[test]
+fn rebuild_gives_read_models_identical_to_the_incrementally_built_ones() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    for (effective, status) in [
+        ("2016-12-31", GoalStatus::InProgress),
+        ("2017-12-31", GoalStatus::PartiallyAchieved),
+    ] {
+        submit(&store, effective, s.assess(status, "årsmelding")).unwrap();
+    }
+    submit(
+        &store,
+        "2016-01-01",
+        CommandBody::SetBudgetLine {
+            id: s.action,
+            year: Year::new(2017).unwrap(),
+            category: BudgetCategory::ProjectManagement,
+            planned: Nok::from_kroner("planned", 200_000).unwrap(),
+            actual: None,
+        },
+    )
+    .unwrap();
+    let incremental = read_model_dump(&db);
+    assert_eq!(store.rebuild().unwrap(), 8);
+    assert_eq!(read_model_dump(&db), incremental);
+    // And the store keeps working after a rebuild.
+    submit(&store, "2018-12-31", s.assess(GoalStatus::Achieved, "nådd")).unwrap();
+}
+
+#[test]
+fn backup_is_a_consistent_verified_copy() {
+    let db = TestDb::new();
+    let store = db.open();
+    Scenario::create(&store);
+    let copy = db.dir.path().join("backup.db");
+    store.backup(&copy).unwrap();
+    let restored = SqliteStore::open(&copy, StoreOptions::default()).unwrap();
+    let report = restored.verify().unwrap();
+    assert!(report.problem.is_none());
+    assert_eq!(report.head, store.head().unwrap());
+    assert!(
+        store.backup(&copy).is_err(),
+        "an existing file is never overwritten"
+    );
+}
+
+#[test]
+fn migrations_are_recorded_in_the_database() {
+    let db = TestDb::new();
+    drop(db.open());
+    let versions: Vec<i64> = db
+        .raw()
+        .prepare("SELECT version FROM refinery_schema_history ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(versions, vec![1, 2]);
+    drop(db.open()); // a second start applies nothing and succeeds
+}
+
+#[test]
+fn a_foreign_database_or_a_file_that_is_not_sqlite_is_refused_and_left_unchanged() {
+    let db = TestDb::new();
+    db.raw()
+        .execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY);")
+        .unwrap();
+    let before = std::fs::read(&db.path).unwrap();
+    let error = SqliteStore::open(&db.path, StoreOptions::default())
+        .err()
+        .expect("refused");
+    assert!(matches!(error, StoreError::Foreign { .. }), "{error:?}");
+    assert_eq!(std::fs::read(&db.path).unwrap(), before);
+
+    let text = db.dir.path().join("notes.db");
+    std::fs::write(&text, "dette er ikke en database\n".repeat(200)).unwrap();
+    let before = std::fs::read(&text).unwrap();
+    let error = SqliteStore::open(&text, StoreOptions::default())
+        .err()
+        .expect("refused");
+    assert!(matches!(error, StoreError::Foreign { .. }), "{error:?}");
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+}
