@@ -266,7 +266,31 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             period,
             vision,
         } => {
-            open_strategy(state, id, on)?;
+            let strategy = open_strategy(state, id, on)?;
+            if let Some(previous) = strategy.predecessor.and_then(|p| state.strategies.get(&p))
+                && previous.period.start >= period.start
+            {
+                return Err(DomainError::invalid(
+                    "period",
+                    format!(
+                        "{period} does not start after the predecessor's {}",
+                        previous.period
+                    ),
+                ));
+            }
+            if let Some(next) = state
+                .strategies
+                .values()
+                .find(|s| s.predecessor == Some(id) && s.period.start <= period.start)
+            {
+                return Err(DomainError::invalid(
+                    "period",
+                    format!(
+                        "{period} does not start before the successor's {}",
+                        next.period
+                    ),
+                ));
+            }
             if let Some(action) = state
                 .actions
                 .values()
@@ -327,7 +351,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             title,
             description,
         } => {
-            focus_area(state, id, on)?;
+            let area = focus_area(state, id, on)?;
+            open_strategy(state, area.strategy, on)?;
             Event::FocusAreaRevised {
                 id,
                 title,
@@ -336,6 +361,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         }
         RenumberFocusArea { id, number } => {
             let area = focus_area(state, id, on)?;
+            open_strategy(state, area.strategy, on)?;
             if area.number == number {
                 return Err(DomainError::invalid(
                     "number",
@@ -358,19 +384,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             if state.goals.contains_key(&id) {
                 return Err(DomainError::already_exists("goal", id));
             }
-            if state
-                .goals
-                .values()
-                .any(|g| g.focus_area == area_id && g.number == number && g.retired_on.is_none())
-            {
-                return Err(DomainError::invalid(
-                    "number",
-                    format!(
-                        "goal '{number}' already exists in focus area '{}'",
-                        area.number.get()
-                    ),
-                ));
-            }
+            goal_number_free(state, area_id, area, &number, on, &[])?;
             if let Some(origin) = carried_over_from {
                 let earlier = state
                     .goals
@@ -393,11 +407,13 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
         }
         RewordGoal { id, wording } => {
-            live_goal(state, id, on)?;
+            let goal = live_goal(state, id, on)?;
+            open_strategy(state, goal.strategy, on)?;
             Event::GoalReworded { id, wording }
         }
         RetireGoal { id } => {
-            live_goal(state, id, on)?;
+            let goal = never_retired_goal(state, id, on)?;
+            open_strategy(state, goal.strategy, on)?;
             Event::GoalRetired { id }
         }
         AssessGoal {
@@ -484,7 +500,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             action_owner_and_members(state, owner, &members_involved, on)?;
             let mut seen = HashSet::new();
             for goal in &goals {
-                goal_in_strategy(state, *goal, strategy)?;
+                goal_in_strategy(state, *goal, strategy, on)?;
                 if !seen.insert(goal) {
                     return Err(DomainError::invalid(
                         "goals",
@@ -536,7 +552,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         }
         LinkActionToGoal { id, goal } => {
             let action = existing(&state.actions, "action", id, on, |a| a.since)?;
-            goal_in_strategy(state, goal, action.strategy)?;
+            open_strategy(state, action.strategy, on)?;
+            goal_in_strategy(state, goal, action.strategy, on)?;
             if action.goals.contains(&goal) {
                 return Err(DomainError::invalid(
                     "goal",
@@ -547,6 +564,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         }
         UnlinkActionFromGoal { id, goal } => {
             let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            open_strategy(state, action.strategy, on)?;
             if !action.goals.contains(&goal) {
                 return Err(DomainError::invalid(
                     "goal",
@@ -687,13 +705,13 @@ fn working_group(
     on: NaiveDate,
 ) -> Result<&WorkingGroupState, DomainError> {
     let group = existing(&state.working_groups, "working group", id, on, |g| g.since)?;
-    if group.disbanded {
-        return Err(DomainError::invalid(
+    match group.disbanded_on {
+        Some(disbanded) if disbanded <= on => Err(DomainError::invalid(
             "id",
-            format!("working group '{id}' is disbanded"),
-        ));
+            format!("working group '{id}' is disbanded from {disbanded}"),
+        )),
+        _ => Ok(group),
     }
-    Ok(group)
 }
 
 fn open_strategy(
@@ -752,15 +770,34 @@ fn live_goal(state: &State, id: GoalId, on: NaiveDate) -> Result<&GoalState, Dom
     }
 }
 
-fn goal_in_strategy(state: &State, goal: GoalId, strategy: StrategyId) -> Result<(), DomainError> {
-    match state.goals.get(&goal) {
-        Some(found) if found.strategy == strategy => Ok(()),
-        Some(_) => Err(DomainError::invalid(
+/// A goal of `strategy` that exists and is not retired on `on`.
+fn goal_in_strategy(
+    state: &State,
+    goal: GoalId,
+    strategy: StrategyId,
+    on: NaiveDate,
+) -> Result<(), DomainError> {
+    let found = live_goal(state, goal, on)?;
+    if found.strategy != strategy {
+        return Err(DomainError::invalid(
             "goals",
             format!("goal '{goal}' belongs to another strategy"),
-        )),
-        None => Err(DomainError::not_found("goal", goal)),
+        ));
     }
+    Ok(())
+}
+
+/// A goal that exists on `on` and has no retirement recorded at all: it
+/// can be retired, merged or split once.
+fn never_retired_goal(state: &State, id: GoalId, on: NaiveDate) -> Result<&GoalState, DomainError> {
+    let goal = existing(&state.goals, "goal", id, on, |g| g.since)?;
+    if let Some(retired) = goal.retired_on {
+        return Err(DomainError::invalid(
+            "id",
+            format!("goal '{}' is retired from {retired}", goal.number),
+        ));
+    }
+    Ok(goal)
 }
 
 fn action_period_inside(strategy: &StrategyState, period: Period) -> Result<(), DomainError> {
@@ -787,10 +824,14 @@ fn action_owner_and_members(
     }
     let mut seen = HashSet::new();
     for member in members {
-        if !state.members.contains_key(member) {
+        let active = state
+            .members
+            .get(member)
+            .is_some_and(|m| m.joined <= on && m.left.is_none_or(|left| on < left));
+        if !active {
             return Err(DomainError::invalid(
                 "membersInvolved",
-                format!("municipality '{member}' is not a member of the organization"),
+                format!("municipality '{member}' is not a member of the organization on {on}"),
             ));
         }
         if !seen.insert(member) {
@@ -803,19 +844,21 @@ fn action_owner_and_members(
     Ok(())
 }
 
-/// A new goal's number must not be taken by a live goal of the same area,
-/// other than the goals it replaces.
+/// A new goal's number, from `on`, must not be taken by another goal of the
+/// same area that is still in force on or after that date, other than the
+/// goals it replaces.
 fn goal_number_free(
     state: &State,
     area_id: FocusAreaId,
     area: &FocusAreaState,
     number: &GoalNumber,
+    on: NaiveDate,
     replaced: &[GoalId],
 ) -> Result<(), DomainError> {
     let taken = state.goals.iter().any(|(id, g)| {
         g.focus_area == area_id
             && &g.number == number
-            && g.retired_on.is_none()
+            && g.retired_on.is_none_or(|retired| retired > on)
             && !replaced.contains(id)
     });
     if taken {
@@ -852,7 +895,7 @@ fn merge_goals(
     }
     let mut seen = HashSet::new();
     for source in &sources {
-        let goal = live_goal(state, *source, on)?;
+        let goal = never_retired_goal(state, *source, on)?;
         if goal.strategy != area.strategy {
             return Err(DomainError::invalid(
                 "sources",
@@ -866,7 +909,7 @@ fn merge_goals(
             ));
         }
     }
-    goal_number_free(state, area_id, area, &number, &sources)?;
+    goal_number_free(state, area_id, area, &number, on, &sources)?;
     let mut events = vec![Event::GoalDefined {
         id,
         strategy: area.strategy,
@@ -888,7 +931,7 @@ fn split_goal(
     id: GoalId,
     into: Vec<GoalPart>,
 ) -> Result<Vec<Event>, DomainError> {
-    let source = live_goal(state, id, on)?;
+    let source = never_retired_goal(state, id, on)?;
     open_strategy(state, source.strategy, on)?;
     let area = focus_area(state, source.focus_area, on)?;
     if into.len() < 2 {
@@ -909,7 +952,7 @@ fn split_goal(
                 format!("goal number '{}' is listed twice", part.number),
             ));
         }
-        goal_number_free(state, source.focus_area, area, &part.number, &[id])?;
+        goal_number_free(state, source.focus_area, area, &part.number, on, &[id])?;
     }
     let mut events: Vec<Event> = into
         .iter()

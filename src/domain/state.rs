@@ -37,7 +37,7 @@ pub struct MemberState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkingGroupState {
     pub since: NaiveDate,
-    pub disbanded: bool,
+    pub disbanded_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -118,14 +118,14 @@ impl State {
                     *id,
                     WorkingGroupState {
                         since: effective,
-                        disbanded: false,
+                        disbanded_on: None,
                     },
                 );
             }
             WorkingGroupRenamed { .. } => {}
             WorkingGroupDisbanded { id } => {
                 if let Some(group) = self.working_groups.get_mut(id) {
-                    group.disbanded = true;
+                    group.disbanded_on = Some(effective);
                 }
             }
             StrategyDrafted {

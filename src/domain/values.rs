@@ -77,7 +77,7 @@ impl Text {
     /// A short, single-line text such as a name or title.
     pub fn title(field: &'static str, raw: &str) -> Result<Self, DomainError> {
         let text = Self::parse(field, raw, Self::TITLE_MAX)?;
-        if text.0.contains(['\n', '\r']) {
+        if text.0.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
             return Err(DomainError::invalid(field, "must be a single line"));
         }
         Ok(text)
@@ -128,14 +128,16 @@ pub struct GoalNumber(Vec<u16>);
 impl GoalNumber {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let raw = raw.trim();
-        let parts: Result<Vec<u16>, _> = raw.split('.').map(str::parse::<u16>).collect();
+        // Digits only, no sign, no leading zero: "3.02" is not "3.2".
+        let part = |p: &str| {
+            let well_formed = (1..=3).contains(&p.len())
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && !p.starts_with('0');
+            well_formed.then(|| p.parse::<u16>().ok()).flatten()
+        };
+        let parts: Option<Vec<u16>> = raw.split('.').map(part).collect();
         match parts {
-            Ok(parts)
-                if (1..=3).contains(&parts.len())
-                    && parts.iter().all(|p| (1..=999).contains(p)) =>
-            {
-                Ok(Self(parts))
-            }
+            Some(parts) if (1..=3).contains(&parts.len()) => Ok(Self(parts)),
             _ => Err(DomainError::invalid(
                 "number",
                 format!("'{raw}' is not a goal number such as '2' or '3.2'"),

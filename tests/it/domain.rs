@@ -2445,3 +2445,154 @@ fn a_goal_scores_one_when_achieved_a_half_when_partially_and_leaves_the_score_wh
         ]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Regressions: holes found when these specifications were first written.
+// ---------------------------------------------------------------------------
+
+/// Broke: members involved were checked against ever having been a member,
+/// so a municipality that had left could still be involved in a new action.
+#[test]
+fn a_municipality_that_has_left_cannot_be_involved_in_an_action() {
+    given(&kongsbergregionen())
+        .and(&[(member_left("3808"), "2015-06-30")])
+        .when(
+            plan_action(Some(SUKSIT), &["3808"], years(2016, 2018), &[]),
+            "2015-10-01",
+        )
+        .then_invalid(
+            "membersInvolved",
+            "'3808' is not a member of the organization on 2015-10-01",
+        );
+}
+
+/// Broke: revising a strategy's period skipped the predecessor rule.
+#[test]
+fn a_revised_period_must_still_start_after_the_predecessor_and_before_the_successor() {
+    let both = given(&kongsbergregionen()).and(&successor_strategy());
+    both.when(revise_strategy_period(years(2019, 2020)), "2018-11-01")
+        .then_invalid("period", "does not start before the successor's 2019–2022");
+    both.when(
+        CommandBody::ReviseStrategy {
+            id: STRATEGY_2019,
+            title: title("Regional digitaliseringsstrategi 2019–2022"),
+            period: years(2014, 2022),
+            vision: None,
+        },
+        "2018-11-01",
+    )
+    .then_invalid("period", "does not start after the predecessor's 2015–2018");
+}
+
+/// Broke: any retirement freed a goal number, even one dated after the new goal.
+#[test]
+fn a_goal_number_is_taken_until_the_old_goal_is_retired() {
+    let retires_later =
+        given(&kongsbergregionen()).and(&[(Event::GoalRetired { id: GOAL_3_2 }, "2017-12-31")]);
+    retires_later
+        .when(define_goal(NEW_GOAL, KOMPETANSE, "3.2", None), "2016-01-01")
+        .then_invalid("number", "goal '3.2' already exists in focus area '3'");
+    assert!(
+        retires_later
+            .when(define_goal(NEW_GOAL, KOMPETANSE, "3.2", None), "2017-12-31")
+            .result
+            .is_ok()
+    );
+}
+
+/// Broke: a retired goal could be retired again with an earlier date.
+#[test]
+fn a_retired_goal_cannot_be_retired_again_with_an_earlier_date() {
+    given(&kongsbergregionen())
+        .and(&[(Event::GoalRetired { id: GOAL_3_2 }, "2017-12-31")])
+        .when(CommandBody::RetireGoal { id: GOAL_3_2 }, "2016-12-31")
+        .then_invalid("id", "goal '3.2' is retired from 2017-12-31");
+}
+
+/// Broke: the parts of a closed strategy could still be changed.
+#[test]
+fn the_parts_of_a_closed_strategy_cannot_be_changed() {
+    let closed_plan = given(&kongsbergregionen()).and(&[digital_dialog_project(), closed()]);
+    for command in [
+        CommandBody::ReviseFocusArea {
+            id: KOMPETANSE,
+            title: title("Digital kompetanse"),
+            description: None,
+        },
+        CommandBody::RenumberFocusArea {
+            id: KOMPETANSE,
+            number: area_number(2),
+        },
+        CommandBody::RewordGoal {
+            id: GOAL_3_2,
+            wording: prose("Ny ordlyd"),
+        },
+        CommandBody::RetireGoal { id: GOAL_3_2 },
+        CommandBody::LinkActionToGoal {
+            id: DIGITAL_DIALOG_PROJECT,
+            goal: GOAL_3_2,
+        },
+        CommandBody::UnlinkActionFromGoal {
+            id: DIGITAL_DIALOG_PROJECT,
+            goal: GOAL_1_3,
+        },
+    ] {
+        closed_plan
+            .when(command, "2019-01-15")
+            .then_invalid("strategy", "is closed");
+    }
+}
+
+/// Broke: a retired goal could be linked to an action.
+#[test]
+fn a_retired_goal_cannot_be_linked_to_an_action() {
+    given(&kongsbergregionen())
+        .and(&[
+            digital_dialog_project(),
+            (Event::GoalRetired { id: GOAL_3_2 }, "2016-12-31"),
+        ])
+        .when(
+            CommandBody::LinkActionToGoal {
+                id: DIGITAL_DIALOG_PROJECT,
+                goal: GOAL_3_2,
+            },
+            "2017-06-01",
+        )
+        .then_invalid("id", "goal '3.2' is retired from 2016-12-31");
+}
+
+/// Broke: "+3.02" parsed as goal 3.2, so two spellings named one goal.
+#[test]
+fn goal_numbers_with_signs_or_leading_zeros_are_rejected() {
+    for raw in ["+3.2", "3.02", "03", "3.+2"] {
+        rejected(GoalNumber::parse(raw), "number", "is not a goal number");
+    }
+}
+
+/// Broke: a Unicode line separator passed as part of a one-line title.
+#[test]
+fn a_title_with_a_unicode_line_separator_is_rejected() {
+    rejected(
+        Text::title("title", "Digital\u{2028}dialog"),
+        "title",
+        "single line",
+    );
+}
+
+/// A working group disbanded at a date can own actions revised before it.
+#[test]
+fn a_working_group_is_disbanded_only_from_its_disbanding_date() {
+    let disbanded = given(&kongsbergregionen()).and(&[
+        digital_dialog_project(),
+        (Event::WorkingGroupDisbanded { id: SUKSIT }, "2017-12-31"),
+    ]);
+    assert!(
+        disbanded
+            .when(revise_project_period(years(2016, 2018)), "2017-06-01")
+            .result
+            .is_ok()
+    );
+    disbanded
+        .when(revise_project_period(years(2016, 2018)), "2018-01-01")
+        .then_invalid("id", "working group");
+}

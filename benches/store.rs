@@ -1,0 +1,265 @@
+//! Store benchmarks, each beside its baseline in the same run so that the
+//! ratios hold on a noisy machine:
+//!
+//! - append: durable commands through domain + store with 1, 8 and 64
+//!   concurrent submitters, against raw rusqlite inserts of the same row
+//!   shape into the same table with the same durability, committed in
+//!   groups of the same size;
+//! - rebuild: all read models from the log, against a raw scan of the log.
+//!
+//! `cargo bench --bench store` runs the full size; without `--bench` (as
+//! `cargo test` runs it) it does a smoke run at the smallest size.
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use sporbar::domain::*;
+use sporbar::store::{SqliteStore, StoreOptions, Submission};
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let commands_per_run = if full { 20_000 } else { 200 };
+    println!(
+        "store benchmarks ({}), {commands_per_run} commands per run",
+        if full { "full" } else { "smoke" }
+    );
+    println!();
+
+    println!("append, synchronous=FULL");
+    println!(
+        "{:>8} {:>12} {:>10} {:>10} {:>14} {:>8}",
+        "writers", "commands/s", "p50 µs", "p99 µs", "raw rows/s", "ratio"
+    );
+    for writers in [1, 8, 64] {
+        let ours = append_through_store(writers, commands_per_run);
+        let raw = raw_group_inserts(writers, commands_per_run);
+        println!(
+            "{writers:>8} {:>12.0} {:>10} {:>10} {:>14.0} {:>8.2}",
+            ours.rate,
+            ours.p50.as_micros(),
+            ours.p99.as_micros(),
+            raw,
+            ours.rate / raw
+        );
+    }
+    println!();
+
+    let (rebuild, scan, events) = rebuild_against_scan(commands_per_run * 5);
+    println!(
+        "rebuild of {events} events: {rebuild:.0} events/s; raw scan {scan:.0} events/s; ratio {:.3}",
+        rebuild / scan
+    );
+    // Smoke run: the harness ran end to end.
+    if !full {
+        println!("\n1 passed, 0 failed");
+    }
+}
+
+struct AppendResult {
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn date(iso: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d").unwrap()
+}
+
+fn text(t: &str) -> Text {
+    Text::prose("text", t).unwrap()
+}
+
+/// An organization with one strategy of nine focus areas and six goals each.
+fn seed(store: &SqliteStore) -> Vec<GoalId> {
+    let organization = OrganizationId::new_random();
+    let strategy = StrategyId::new_random();
+    let run = |body| {
+        store
+            .execute(Submission::new(
+                Command {
+                    effective: date("2015-01-01"),
+                    body,
+                },
+                "bench",
+            ))
+            .unwrap();
+    };
+    run(CommandBody::RegisterOrganization {
+        id: organization,
+        name: text("Kongsbergregionen"),
+    });
+    run(CommandBody::DraftStrategy {
+        id: strategy,
+        organization,
+        title: text("Regional digitaliseringsstrategi"),
+        period: Period::new(Year::new(2015).unwrap(), Year::new(2018).unwrap()).unwrap(),
+        vision: None,
+        predecessor: None,
+    });
+    let mut goals = Vec::new();
+    for area_number in 1..=9 {
+        let area = FocusAreaId::new_random();
+        run(CommandBody::DefineFocusArea {
+            id: area,
+            strategy,
+            number: AreaNumber::new(area_number).unwrap(),
+            title: text(&format!("Satsingsområde {area_number}")),
+            description: None,
+        });
+        for goal_number in 1..=6 {
+            let goal = GoalId::new_random();
+            run(CommandBody::DefineGoal {
+                id: goal,
+                focus_area: area,
+                number: GoalNumber::parse(&goal_number.to_string()).unwrap(),
+                wording: text(
+                    "Kommunene har nettbaserte tjenester som tilfredsstiller krav til universell utforming",
+                ),
+                carried_over_from: None,
+            });
+            goals.push(goal);
+        }
+    }
+    goals
+}
+
+fn assessment(goal: GoalId, i: usize) -> Submission {
+    let body = CommandBody::AssessGoal {
+        id: goal,
+        status: GoalStatus::ALL[i % 6],
+        justification: text("Kommunene anses å være i ferd med delvis å nå målsetningen"),
+    };
+    Submission::new(
+        Command {
+            effective: date("2016-12-31"),
+            body,
+        },
+        "bench:writer",
+    )
+}
+
+fn append_through_store(writers: usize, commands: usize) -> AppendResult {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Arc::new(SqliteStore::open(dir.path().join("bench.db"), StoreOptions::default()).unwrap());
+    let goals = Arc::new(seed(&store));
+    let per_writer = commands / writers;
+    let barrier = Arc::new(Barrier::new(writers + 1));
+    let threads: Vec<_> = (0..writers)
+        .map(|w| {
+            let (store, goals, barrier) = (store.clone(), goals.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut latencies = Vec::with_capacity(per_writer);
+                for i in 0..per_writer {
+                    let submission = assessment(goals[(w * 7 + i) % goals.len()], i);
+                    let started = Instant::now();
+                    store.execute(submission).unwrap();
+                    latencies.push(started.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    let mut latencies: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+    AppendResult {
+        rate: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+/// The limit: the same rows (payload, hashes, ids of the same sizes) into
+/// the same `events` table, `group` rows per durable commit, no domain, no
+/// projection, no hashing.
+fn raw_group_inserts(group: usize, rows: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raw.db");
+    // The store's migrations create the very same table, indexes and triggers.
+    drop(SqliteStore::open(&path, StoreOptions::default()).unwrap());
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    let payload = r#"{"id":"7d0c6f5e-3b7a-4b8e-9a51-0c1f5bd0c2a4","status":"PARTIALLY_ACHIEVED","justification":"Kommunene anses å være i ferd med delvis å nå målsetningen"}"#;
+    let started = Instant::now();
+    let mut position = 0u64;
+    while (position as usize) < rows {
+        let tx = conn.transaction().unwrap();
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, \
+                     schema_version, payload, recorded_at, effective_at, actor, reason, command_id, \
+                     correlation_id, causation_id, prev_hash, hash) \
+                     VALUES (?1, ?2, ?3, ?4, 'GoalAssessed', 1, ?5, '2026-11-26T10:00:00.000000Z', '2016-12-31', \
+                     'bench:writer', NULL, ?6, ?6, NULL, ?7, ?7)",
+                )
+                .unwrap();
+            for _ in 0..group.min(rows - position as usize) {
+                position += 1;
+                let id = uuid::Uuid::new_v4().to_string();
+                insert
+                    .execute(params![
+                        position,
+                        id,
+                        id,
+                        position,
+                        payload,
+                        uuid::Uuid::new_v4().to_string(),
+                        [7u8; 32].as_slice()
+                    ])
+                    .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    rows as f64 / started.elapsed().as_secs_f64()
+}
+
+fn rebuild_against_scan(commands: usize) -> (f64, f64, u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(
+        dir.path().join("rebuild.db"),
+        StoreOptions {
+            durability: sporbar::store::Durability::Normal,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    let goals = seed(&store);
+    let receivers: Vec<_> = (0..commands)
+        .map(|i| store.submit(assessment(goals[i % goals.len()], i)))
+        .collect();
+    for receiver in receivers {
+        receiver.blocking_recv().unwrap().unwrap();
+    }
+    let started = Instant::now();
+    let events = store.rebuild().unwrap();
+    let rebuild = events as f64 / started.elapsed().as_secs_f64();
+
+    let reader = store.reader().unwrap();
+    let started = Instant::now();
+    let mut stmt = reader.prepare("SELECT position, stream_id, event_type, schema_version, payload, effective_at FROM events ORDER BY position").unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut scanned = 0u64;
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next().unwrap() {
+        let payload: String = row.get(4).unwrap();
+        bytes += payload.len();
+        scanned += 1;
+    }
+    assert_eq!(scanned, events);
+    assert!(bytes > 0);
+    let scan = scanned as f64 / started.elapsed().as_secs_f64();
+    (rebuild, scan, events)
+}

@@ -1,0 +1,148 @@
+//! The command line, run as the operator runs it: the real binary on a real file.
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sporbar::domain::GoalStatus;
+
+use crate::support::*;
+
+fn sporbar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sporbar"))
+        .args(args)
+        .output()
+        .expect("sporbar runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn verify_exits_zero_on_an_intact_log_and_names_the_first_bad_position_otherwise() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    submit(
+        &store,
+        "2016-12-31",
+        s.assess(GoalStatus::InProgress, "årsmelding 2016"),
+    )
+    .unwrap();
+    drop(store);
+    let path = db.path.to_str().unwrap();
+
+    let intact = sporbar(&["verify", "--db", path]);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+    assert!(text(&intact.stdout).contains("intact: 6 events, head position 6"));
+
+    let conn = db.raw();
+    conn.execute_batch(
+        "DROP TRIGGER events_no_update; \
+         UPDATE events SET actor = 'noen andre' WHERE position = 2;",
+    )
+    .unwrap();
+    let broken = sporbar(&["verify", "--db", path]);
+    assert!(!broken.status.success());
+    assert!(
+        text(&broken.stderr).contains("position 2"),
+        "{}",
+        text(&broken.stderr)
+    );
+}
+
+#[test]
+fn verify_of_a_missing_database_fails_without_creating_it() {
+    let db = TestDb::new();
+    let out = sporbar(&["verify", "--db", db.path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("does not exist"));
+    assert!(!db.path.exists());
+}
+
+#[test]
+fn events_prints_the_log_as_json_lines_filtered_by_stream_and_type() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    submit(
+        &store,
+        "2016-12-31",
+        s.assess(GoalStatus::InProgress, "årsmelding 2016"),
+    )
+    .unwrap();
+    drop(store);
+    let path = db.path.to_str().unwrap();
+
+    let all = text(&sporbar(&["events", "--db", path]).stdout);
+    assert_eq!(all.lines().count(), 6);
+    let goal = s.goal.to_string();
+    let of_goal = text(&sporbar(&["events", "--db", path, "--stream", &goal]).stdout);
+    let lines: Vec<serde_json::Value> = of_goal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["eventType"], "GoalAssessed");
+    assert_eq!(lines[1]["effectiveAt"], "2016-12-31");
+    assert_eq!(lines[1]["payload"]["status"], "IN_PROGRESS");
+    let assessed = text(&sporbar(&["events", "--db", path, "--type", "GoalAssessed"]).stdout);
+    assert_eq!(assessed.lines().count(), 1);
+    let none_yet =
+        text(&sporbar(&["events", "--db", path, "--until", "2000-01-01T00:00:00Z"]).stdout);
+    assert_eq!(none_yet.lines().count(), 0);
+}
+
+#[test]
+fn rebuild_reports_the_number_of_events_replayed() {
+    let db = TestDb::new();
+    Scenario::create(&db.open());
+    let out = sporbar(&["rebuild", "--db", db.path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("from 5 events"));
+}
+
+#[test]
+fn backup_while_another_process_writes_gives_a_copy_that_verifies() {
+    let db = TestDb::new();
+    let store = Arc::new(db.open());
+    let s = Scenario::create(&store);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (store, stop, goal) = (store.clone(), stop.clone(), s.goal);
+        std::thread::spawn(move || {
+            let mut written = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let body = sporbar::domain::CommandBody::AssessGoal {
+                    id: goal,
+                    status: GoalStatus::InProgress,
+                    justification: prose(&format!("oppfølging {written}")),
+                };
+                submit(&store, "2017-06-30", body).unwrap();
+                written += 1;
+            }
+            written
+        })
+    };
+    let copies: Vec<_> = (0..3)
+        .map(|i| db.dir.path().join(format!("kopi-{i}.db")))
+        .collect();
+    for copy in &copies {
+        let out = sporbar(&[
+            "backup",
+            "--db",
+            db.path.to_str().unwrap(),
+            "--to",
+            copy.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let written = writer.join().unwrap();
+    assert!(written > 0);
+    for copy in &copies {
+        let out = sporbar(&["verify", "--db", copy.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+}
