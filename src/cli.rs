@@ -46,6 +46,14 @@ pub struct DbArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the GraphQL API, GraphiQL and the web page.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on; port 0 picks a free port (the log says which).
+        #[arg(long, env = "SPORBAR_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
     /// Recompute the hash chain; exit non-zero naming the first bad position.
@@ -92,6 +100,7 @@ pub fn init_tracing(format: LogFormat) {
 /// Runs one subcommand. The exit code is 0 on success; errors are returned.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Serve { db, listen } => serve(&db.db, listen)?,
         Command::Rebuild(db) => {
             let store = open_existing(&db.db)?;
             let replayed = store.rebuild().context("rebuilding the read models")?;
@@ -153,6 +162,47 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn serve(path: &Path, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    let store = SqliteStore::open(path, StoreOptions::default())
+        .with_context(|| format!("opening database '{}'", path.display()))?;
+    let store = std::sync::Arc::new(store);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime
+        .block_on(crate::api::serve(
+            store,
+            listen,
+            |bound| tracing::info!(address = %bound, db = %path.display(), "listening on http://{bound}"),
+            shutdown_signal(),
+        ))
+        .with_context(|| format!("serving on {listen}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the server stops taking connections and
+/// finishes the requests in flight.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
 }
 
 fn open_existing(path: &Path) -> anyhow::Result<SqliteStore> {

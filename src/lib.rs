@@ -1,6 +1,8 @@
 //! Sporbar: an event-sourced tracker for municipal digital-transformation
 //! strategies. A tour of the crate, from the inside out:
 
+/// The HTTP surface: GraphQL over HTTP and WebSocket, GraphiQL, health.
+pub mod api;
 /// The command line: subcommands and their glue to the library.
 pub mod cli;
 /// The strategy domain: commands, events, rules (`decide`) and the decision
@@ -8,5 +10,8 @@ pub mod cli;
 pub mod domain;
 /// Read models: bitemporal facts derived from the log, and their queries.
 pub mod projection;
+/// Typed views of the read models at any moment: organizations, strategy
+/// trees, attainment.
+pub mod read;
 /// The event store: append-only SQLite log, hash chain, single writer.
 pub mod store;

@@ -73,6 +73,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: WriterHandle,
     readers: Mutex<Vec<Connection>>,
+    committed: tokio::sync::broadcast::Sender<u64>,
 }
 
 impl SqliteStore {
@@ -89,12 +90,21 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", synchronous)?;
         embedded::migrations::runner().run(&mut conn)?;
-        let writer = writer::spawn(conn, options.clock, options.max_batch)?;
+        let (committed, _) = tokio::sync::broadcast::channel(1024);
+        let writer = writer::spawn(conn, options.clock, options.max_batch, committed.clone())?;
         Ok(Self {
             path,
             writer,
             readers: Mutex::new(Vec::new()),
+            committed,
         })
+    }
+
+    /// Tells the head position after each commit that appended events.
+    /// A receiver that falls behind gets `Lagged` and should re-read the log
+    /// from the last position it saw: the log, not the message, is the truth.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<u64> {
+        self.committed.subscribe()
     }
 
     pub fn path(&self) -> &Path {

@@ -11,11 +11,14 @@ use std::thread;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use tokio::sync::oneshot;
+use tokio::sync::{broadcast, oneshot};
 use uuid::Uuid;
 
 use super::chain::{ChainedFields, GENESIS, Hash};
-use super::{Appended, AppendedEvent, Clock, StoreError, Submission, format_recorded_at, payload};
+use super::{
+    Appended, AppendedEvent, Clock, StoreError, Submission, error_chain, format_recorded_at,
+    payload,
+};
 use crate::domain::{self, DomainError, Event, OrganizationId, State};
 use crate::projection;
 
@@ -68,6 +71,7 @@ pub(super) fn spawn(
     conn: Connection,
     clock: Arc<dyn Clock>,
     max_batch: usize,
+    committed: broadcast::Sender<u64>,
 ) -> Result<WriterHandle, StoreError> {
     let head = Head::load(&conn)?;
     let (jobs, queue) = mpsc::channel();
@@ -77,6 +81,7 @@ pub(super) fn spawn(
         head,
         states: HashMap::new(),
         max_batch: max_batch.max(1),
+        committed,
     };
     let thread = thread::Builder::new()
         .name("sporbar-writer".into())
@@ -133,6 +138,8 @@ struct Writer {
     /// kept current by the writer itself (nobody else appends).
     states: HashMap<OrganizationId, State>,
     max_batch: usize,
+    /// Told the head position after every commit that appended something.
+    committed: broadcast::Sender<u64>,
 }
 
 impl Writer {
@@ -165,6 +172,10 @@ impl Writer {
         let outcome = self.try_batch(&batch);
         match outcome {
             Ok(results) => {
+                if self.head.position > head_before.position {
+                    // No receiver is fine: nobody is listening.
+                    let _ = self.committed.send(self.head.position);
+                }
                 for ((_, reply), result) in batch.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
@@ -536,16 +547,4 @@ fn load_state(tx: &Connection, organization: OrganizationId) -> Result<State, St
         state.apply(&event, effective);
     }
     Ok(state)
-}
-
-/// An error with its causes, for logs.
-pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

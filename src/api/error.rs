@@ -1,0 +1,121 @@
+//! How errors reach a client: a clear message and a stable
+//! `extensions.code`. Internal detail is logged with its cause chain and
+//! never echoed.
+
+use async_graphql::ErrorExtensions;
+
+use crate::domain::DomainError;
+use crate::read::ReadError;
+use crate::store::StoreError;
+
+/// An error of the API layer, mapped to a GraphQL error at the boundary.
+///
+/// Deliberately not `Display`: async-graphql turns anything `Display` into
+/// an error without extensions, so `?` must go through the `From` below,
+/// which sets `extensions.code`.
+#[derive(Debug)]
+pub enum ApiError {
+    Validation {
+        field: String,
+        message: String,
+    },
+    NotFound(String),
+    Conflict {
+        message: String,
+        current_version: Option<u64>,
+    },
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message a client sees.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Validation { field, message } => format!("{field}: {message}"),
+            ApiError::NotFound(message) | ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation { .. } => "VALIDATION",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid { field, message } => ApiError::Validation {
+                field: field.to_owned(),
+                message,
+            },
+            DomainError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            DomainError::AlreadyExists { .. } => ApiError::Conflict {
+                message: error.to_string(),
+                current_version: None,
+            },
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Domain(domain) => domain.into(),
+            StoreError::Conflict { actual, .. } => ApiError::Conflict {
+                message: error.to_string(),
+                current_version: Some(actual),
+            },
+            other => ApiError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<ReadError> for ApiError {
+    fn from(error: ReadError) -> Self {
+        ApiError::Internal(Box::new(error))
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> Self {
+        ApiError::Internal(Box::new(error))
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        if let ApiError::Internal(cause) = &error {
+            tracing::error!(error = %crate::store::error_chain(cause.as_ref()), "request failed");
+        }
+        let code = error.code();
+        async_graphql::Error::new(error.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &error {
+                ApiError::Validation { field, .. } => ext.set("field", field.as_str()),
+                ApiError::Conflict {
+                    current_version: Some(version),
+                    ..
+                } => ext.set("currentVersion", *version),
+                _ => {}
+            }
+        })
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a resolver returns: errors already carry their extensions.
+pub type FieldResult<T> = async_graphql::Result<T>;

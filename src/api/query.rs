@@ -1,0 +1,1603 @@
+//! Queries. Every root field answers the three time questions: now;
+//! `validAt` (the world at that date as known today); `asOf` (what the
+//! system showed at that instant); and both together. Objects below a root
+//! field inherit its moment.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Json, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::enums::*;
+use super::error::FieldResult;
+use super::{ApiError, ApiResult, AppState, RequestClock};
+use crate::read::{self, Moment};
+use crate::store::{EventFilter, StoredEvent};
+
+/// Largest page a connection returns.
+pub const MAX_PAGE: usize = 100;
+
+pub(super) fn app<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}
+
+/// The request's clock, or a fresh one where no HTTP request set it.
+pub(super) async fn clock(ctx: &Context<'_>) -> ApiResult<RequestClock> {
+    if let Some(clock) = ctx.data_opt::<RequestClock>() {
+        return Ok(*clock);
+    }
+    let head = app(ctx).read(|conn| Ok(read::head(conn)?)).await?;
+    Ok(RequestClock {
+        head,
+        today: super::today(),
+    })
+}
+
+/// Turns the time arguments into a moment: `asOf` becomes the log position
+/// reached at that instant (never past the request's head).
+pub(super) async fn moment(
+    ctx: &Context<'_>,
+    as_of: Option<DateTime<Utc>>,
+    valid_at: Option<NaiveDate>,
+) -> ApiResult<Moment> {
+    let clock = clock(ctx).await?;
+    let head = clock.head_position();
+    let position = match as_of {
+        None => head,
+        Some(at) => app(ctx)
+            .read(move |conn| Ok(crate::projection::position_at(conn, at)?))
+            .await?
+            .min(head),
+    };
+    Ok(Moment {
+        as_of: position,
+        valid_at: valid_at.unwrap_or(clock.today),
+    })
+}
+
+pub(super) async fn load_strategy(
+    ctx: &Context<'_>,
+    id: Uuid,
+    moment: Moment,
+) -> ApiResult<Option<Strategy>> {
+    let view = app(ctx)
+        .read(move |conn| Ok(read::strategy(conn, id, moment)?))
+        .await?;
+    Ok(view.map(|v| Strategy {
+        view: Arc::new(v),
+        moment,
+    }))
+}
+
+pub(super) async fn load_organization(
+    ctx: &Context<'_>,
+    id: Uuid,
+    moment: Moment,
+) -> ApiResult<Option<Organization>> {
+    let view = app(ctx)
+        .read(move |conn| Ok(read::organization(conn, id, moment)?))
+        .await?;
+    Ok(view.map(|v| Organization {
+        view: Arc::new(v),
+        moment,
+    }))
+}
+
+pub struct QueryRoot;
+
+/// Questions about strategies and their history; each answers now, valid at a date, as of an instant, or both.
+#[Object(name = "Query")]
+impl QueryRoot {
+    /// The newest event in the log: the position and chain hash an auditor
+    /// keeps to prove later that nothing before it was rewritten.
+    async fn log_head(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
+        let clock = clock(ctx).await?;
+        Ok(ComputedAt::new(clock.now(), clock.head, None))
+    }
+
+    /// Every organization (samarbeid) known at the moment.
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+    ) -> FieldResult<Vec<Organization>> {
+        let moment = moment(ctx, as_of, valid_at).await?;
+        let views = app(ctx)
+            .read(move |conn| {
+                let mut out = Vec::new();
+                for id in read::organization_ids(conn, moment)? {
+                    out.extend(read::organization(conn, id, moment)?);
+                }
+                Ok(out)
+            })
+            .await?;
+        Ok(views
+            .into_iter()
+            .map(|v| Organization {
+                view: Arc::new(v),
+                moment,
+            })
+            .collect())
+    }
+
+    /// One organization (samarbeid) with its members and working groups.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's id.")] id: Uuid,
+        #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+    ) -> FieldResult<Option<Organization>> {
+        let moment = moment(ctx, as_of, valid_at).await?;
+        Ok(load_organization(ctx, id, moment).await?)
+    }
+
+    /// Strategies (strategiplaner), optionally of one organization, in a
+    /// status, or running in a year.
+    #[allow(clippy::too_many_arguments)]
+    async fn strategies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only strategies of this organization.")] organization_id: Option<Uuid>,
+        #[graphql(desc = "Only strategies in this status.")] status: Option<StrategyStatus>,
+        #[graphql(desc = "Only strategies whose period includes this year.")] year: Option<i32>,
+        #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+    ) -> FieldResult<Vec<Strategy>> {
+        let moment = moment(ctx, as_of, valid_at).await?;
+        let views = app(ctx)
+            .read(move |conn| {
+                let mut out = Vec::new();
+                for id in read::strategy_ids(conn, organization_id, moment)? {
+                    out.extend(read::strategy(conn, id, moment)?);
+                }
+                Ok(out)
+            })
+            .await?;
+        Ok(views
+            .into_iter()
+            .filter(|v| status.is_none_or(|s| StrategyStatus::from_wire(&v.status) == Some(s)))
+            .filter(|v| year.is_none_or(|y| v.period.0 <= y && y <= v.period.1))
+            .map(|v| Strategy {
+                view: Arc::new(v),
+                moment,
+            })
+            .collect())
+    }
+
+    /// One strategy with its whole tree: focus areas, goals with their
+    /// assessments and indicators, actions with budgets, benefits.
+    async fn strategy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The strategy's id.")] id: Uuid,
+        #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+    ) -> FieldResult<Option<Strategy>> {
+        let moment = moment(ctx, as_of, valid_at).await?;
+        Ok(load_strategy(ctx, id, moment).await?)
+    }
+
+    /// The events of one entity (its stream), oldest first: who changed
+    /// what, when it was recorded, from when it is effective, and why.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The entity (stream) id: an organization, strategy, focus area, goal, indicator, action, benefit or working group."
+        )]
+        entity_id: Uuid,
+        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
+    ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
+        let filter = EventFilter {
+            stream_id: Some(entity_id),
+            ..EventFilter::default()
+        };
+        Ok(events_page(ctx, filter, first, after).await?)
+    }
+
+    /// The global log, oldest first, filtered by type, stream and
+    /// recording time.
+    #[allow(clippy::too_many_arguments)]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only events of this type, e.g. GoalAssessed.")] event_type: Option<
+            String,
+        >,
+        #[graphql(desc = "Only events of this stream (entity).")] stream_id: Option<Uuid>,
+        #[graphql(desc = "Only events recorded at or after this instant.")] recorded_from: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "Only events recorded before this instant.")] recorded_until: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
+    ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
+        let filter = EventFilter {
+            stream_id,
+            event_type,
+            recorded_from,
+            recorded_until,
+            ..EventFilter::default()
+        };
+        Ok(events_page(ctx, filter, first, after).await?)
+    }
+
+    /// What changed in a strategy between two instants: per entity and
+    /// field the value before and after, with who changed it and why.
+    async fn diff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The strategy.")] strategy_id: Uuid,
+        #[graphql(desc = "The earlier instant.")] from: DateTime<Utc>,
+        #[graphql(desc = "The later instant.")] to: DateTime<Utc>,
+        #[graphql(desc = "Compare the world at this date (default: today).")] valid_at: Option<
+            NaiveDate,
+        >,
+    ) -> FieldResult<Vec<Change>> {
+        if to < from {
+            return Err(
+                ApiError::validation("to", "the later instant is before the earlier one").into(),
+            );
+        }
+        let before = moment(ctx, Some(from), valid_at).await?;
+        let after = moment(ctx, Some(to), valid_at).await?;
+        Ok(app(ctx)
+            .read(move |conn| {
+                let scope = read::Scope::Strategy(strategy_id);
+                let kinds: BTreeMap<Uuid, String> = read::entities(conn, scope, after)?
+                    .into_iter()
+                    .map(|e| (e.id, e.kind))
+                    .collect();
+                let old = read::timelines(conn, scope, before)?;
+                let new = read::timelines(conn, scope, after)?;
+                let mut changes = Vec::new();
+                for (entity, fields) in &new {
+                    for (field, rows) in fields {
+                        let Some(now) = rows.last() else { continue };
+                        let was = old
+                            .get(entity)
+                            .and_then(|f| f.get(field))
+                            .and_then(|r| r.last());
+                        if was.map(|w| &w.value) == Some(&now.value) {
+                            continue;
+                        }
+                        changes.push(Change {
+                            entity_id: *entity,
+                            entity_kind: kinds.get(entity).cloned().unwrap_or_default(),
+                            field: field.clone(),
+                            before: was.map(|w| Json(w.value.clone())),
+                            after: Json(now.value.clone()),
+                            effective_at: now.effective_at,
+                            position: now.position,
+                            recorded_at: now.recorded_at,
+                            actor: now.actor.clone(),
+                            reason: now.reason.clone(),
+                        });
+                    }
+                }
+                changes.sort_by_key(|c| c.position);
+                Ok(changes)
+            })
+            .await?)
+    }
+}
+
+async fn events_page(
+    ctx: &Context<'_>,
+    mut filter: EventFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
+    let size = match first {
+        None => MAX_PAGE,
+        Some(n) if n >= 0 && n as usize <= MAX_PAGE => n as usize,
+        Some(n) => {
+            return Err(ApiError::validation(
+                "first",
+                format!("'{n}' is not between 0 and {MAX_PAGE}"),
+            ));
+        }
+    };
+    filter.after_position = match after {
+        None => 0,
+        Some(cursor) => cursor.parse().map_err(|_| {
+            ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
+        })?,
+    };
+    let clock = clock(ctx).await?;
+    filter.limit = Some(size as u64 + 1);
+    let head = clock.head_position();
+    let store = app(ctx).store.clone();
+    let mut events = tokio::task::spawn_blocking(move || store.read_events(&filter))
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))??;
+    // Answer at the request's head: events committed meanwhile wait for the next page.
+    events.retain(|e| e.position <= head);
+    let has_next = events.len() > size;
+    events.truncate(size);
+    let mut connection = Connection::new(false, has_next);
+    connection.edges.extend(
+        events
+            .into_iter()
+            .map(|e| Edge::new(e.position.to_string(), LogEvent(Arc::new(e)))),
+    );
+    Ok(connection)
+}
+
+/// Which log position and chain hash an answer was computed at, and for
+/// which moment.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ComputedAt {
+    /// The log position the answer takes into account (0: empty log).
+    pub position: u64,
+    /// The chain hash at that position (hex), absent for an empty log.
+    pub hash: Option<String>,
+    /// The date the world is shown at.
+    pub valid_at: NaiveDate,
+    /// The instant asked for, when the question was "as of".
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+impl ComputedAt {
+    fn new(moment: Moment, chain: Option<(u64, [u8; 32])>, as_of: Option<DateTime<Utc>>) -> Self {
+        ComputedAt {
+            position: chain.map(|(p, _)| p).unwrap_or(0).min(moment.as_of),
+            hash: chain.map(|(_, h)| hex::encode(h)),
+            valid_at: moment.valid_at,
+            as_of,
+        }
+    }
+}
+
+async fn computed_at(ctx: &Context<'_>, moment: Moment) -> ApiResult<ComputedAt> {
+    let chain = app(ctx)
+        .read(move |conn| Ok(read::chain_at(conn, moment.as_of)?))
+        .await?;
+    Ok(ComputedAt::new(moment, chain, None))
+}
+
+/// One change found by `diff`.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Change {
+    /// The entity that changed.
+    pub entity_id: Uuid,
+    /// Its kind: organization, strategy, focus_area, goal, indicator, action, benefit, working_group.
+    pub entity_kind: String,
+    /// The field, as stored in the read models (e.g. `assessment`, `budget:2017:INVESTMENT`).
+    pub field: String,
+    /// The value at the earlier instant; absent when the field was not set then.
+    pub before: Option<Json<serde_json::Value>>,
+    /// The value at the later instant.
+    pub after: Json<serde_json::Value>,
+    /// From when the new value is effective.
+    pub effective_at: NaiveDate,
+    /// The log position of the event that set the new value.
+    pub position: u64,
+    /// When that event was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub actor: String,
+    /// Why, as they wrote it.
+    pub reason: Option<String>,
+}
+
+/// One event of the log.
+pub struct LogEvent(pub Arc<StoredEvent>);
+
+#[Object]
+impl LogEvent {
+    /// Global order in the log, gap-free from 1.
+    async fn position(&self) -> u64 {
+        self.0.position
+    }
+    /// Unique id of the event.
+    async fn event_id(&self) -> Uuid {
+        self.0.event_id
+    }
+    /// The entity (stream) the event belongs to.
+    async fn stream_id(&self) -> Uuid {
+        self.0.stream_id
+    }
+    /// The entity's version after this event.
+    async fn stream_version(&self) -> u64 {
+        self.0.stream_version
+    }
+    /// The event's type, e.g. GoalAssessed (see events/README.md).
+    async fn event_type(&self) -> &str {
+        &self.0.event_type
+    }
+    /// The version of the payload's schema.
+    async fn schema_version(&self) -> u32 {
+        self.0.schema_version
+    }
+    /// The payload as stored (JSON).
+    async fn payload(&self) -> Json<serde_json::Value> {
+        Json(serde_json::from_str(&self.0.payload).unwrap_or(serde_json::Value::Null))
+    }
+    /// When the system learned it (transaction time, UTC).
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+    /// From when it is true in the world (valid time).
+    async fn effective_at(&self) -> NaiveDate {
+        self.0.effective_at
+    }
+    /// Who recorded it.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    /// Why, as they wrote it.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// The command that caused it (idempotency key).
+    async fn command_id(&self) -> Uuid {
+        self.0.command_id
+    }
+    /// Groups the events of one piece of work.
+    async fn correlation_id(&self) -> Uuid {
+        self.0.correlation_id
+    }
+    /// The event or command that led to this one, when known.
+    async fn causation_id(&self) -> Option<Uuid> {
+        self.0.causation_id
+    }
+    /// Hash of the previous event (hex).
+    async fn prev_hash(&self) -> String {
+        hex::encode(self.0.prev_hash)
+    }
+    /// SHA-256 over this event's canonical bytes (hex).
+    async fn hash(&self) -> String {
+        hex::encode(self.0.hash)
+    }
+}
+
+/// An organization (samarbeid): an inter-municipal IT cooperation.
+pub struct Organization {
+    pub view: Arc<read::OrganizationView>,
+    pub moment: Moment,
+}
+
+#[Object]
+impl Organization {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view.id
+    }
+    /// Its name, e.g. IKT Orkidé.
+    async fn name(&self) -> &str {
+        &self.view.name
+    }
+    /// The date it was registered from.
+    async fn since(&self) -> NaiveDate {
+        self.view.since
+    }
+    /// Member municipalities (medlemskommuner) and their joining and leaving
+    /// up to the valid-at date; by default only current members.
+    async fn members(
+        &self,
+        #[graphql(desc = "Also list municipalities that have left.", default = false)]
+        include_former: bool,
+    ) -> Vec<Member> {
+        self.view
+            .members
+            .iter()
+            .filter(|m| include_former || m.is_member)
+            .map(|m| Member {
+                kommunenummer: m.kommunenummer.clone(),
+                name: m.name.clone(),
+                is_member: m.is_member,
+                changes: m
+                    .changes
+                    .iter()
+                    .map(|(effective_at, joined)| MembershipChange {
+                        effective_at: *effective_at,
+                        joined: *joined,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+    /// Working groups (faggrupper / nettverk); by default only those not disbanded.
+    async fn working_groups(
+        &self,
+        #[graphql(desc = "Also list disbanded groups.", default = false)] include_disbanded: bool,
+    ) -> Vec<WorkingGroup> {
+        self.view
+            .working_groups
+            .iter()
+            .filter(|g| include_disbanded || !g.disbanded)
+            .map(|g| WorkingGroup {
+                id: g.id,
+                name: g.name.clone(),
+                disbanded: g.disbanded,
+            })
+            .collect()
+    }
+    /// Its strategies at the same moment.
+    async fn strategies(&self, ctx: &Context<'_>) -> FieldResult<Vec<Strategy>> {
+        let (id, moment) = (self.view.id, self.moment);
+        let views = app(ctx)
+            .read(move |conn| {
+                let mut out = Vec::new();
+                for strategy in read::strategy_ids(conn, Some(id), moment)? {
+                    out.extend(read::strategy(conn, strategy, moment)?);
+                }
+                Ok(out)
+            })
+            .await?;
+        Ok(views
+            .into_iter()
+            .map(|v| Strategy {
+                view: Arc::new(v),
+                moment,
+            })
+            .collect())
+    }
+    /// The log position and chain hash this answer was computed at.
+    async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
+        Ok(computed_at(ctx, self.moment).await?)
+    }
+}
+
+impl Organization {
+    pub(super) fn working_group(&self, id: Uuid) -> Option<WorkingGroup> {
+        self.view
+            .working_groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| WorkingGroup {
+                id: g.id,
+                name: g.name.clone(),
+                disbanded: g.disbanded,
+            })
+    }
+}
+
+/// A member municipality (medlemskommune).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Member {
+    /// Kommunenummer, four digits.
+    pub kommunenummer: String,
+    /// The municipality's name.
+    pub name: String,
+    /// Whether it is a member at the valid-at date.
+    pub is_member: bool,
+    /// Its joining and leaving, oldest first.
+    pub changes: Vec<MembershipChange>,
+}
+
+/// A municipality joining or leaving.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MembershipChange {
+    /// From when.
+    pub effective_at: NaiveDate,
+    /// True for joining, false for leaving.
+    pub joined: bool,
+}
+
+/// A working group (faggruppe / nettverk).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct WorkingGroup {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name, e.g. Helse og omsorg.
+    pub name: String,
+    /// Whether it is disbanded at the valid-at date.
+    pub disbanded: bool,
+}
+
+/// A span of whole years.
+#[derive(SimpleObject, Clone, Copy, Debug)]
+pub struct YearPeriod {
+    /// First year.
+    pub start: i32,
+    /// Last year, included.
+    pub end: i32,
+}
+
+/// A strategy (strategiplan) for a period.
+#[derive(Clone)]
+pub struct Strategy {
+    pub view: Arc<read::StrategyView>,
+    pub moment: Moment,
+}
+
+/// Which area an action's budget counts for: the lowest-numbered focus area
+/// among its linked goals (an action serving several areas is counted once).
+fn primary_area(view: &read::StrategyView, action: &read::ActionView) -> Option<Uuid> {
+    view.areas
+        .iter()
+        .find(|area| area.goals.iter().any(|g| action.goals.contains(&g.id)))
+        .map(|area| area.id)
+}
+
+fn budget_totals<'a>(actions: impl Iterator<Item = &'a read::ActionView>) -> Vec<BudgetTotal> {
+    let mut per_year: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    for line in actions.flat_map(|a| a.budget.iter()) {
+        let entry = per_year.entry(line.year).or_default();
+        entry.0 += line.planned;
+        entry.1 += line.actual.unwrap_or(0);
+    }
+    per_year
+        .into_iter()
+        .map(|(year, (planned, actual))| BudgetTotal {
+            year,
+            planned,
+            actual,
+        })
+        .collect()
+}
+
+#[Object]
+impl Strategy {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view.id
+    }
+    /// The organization that owns it, at the same moment.
+    async fn organization(&self, ctx: &Context<'_>) -> FieldResult<Option<Organization>> {
+        Ok(load_organization(ctx, self.view.organization_id, self.moment).await?)
+    }
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.view.title
+    }
+    /// The years it covers (strategiperiode).
+    async fn period(&self) -> YearPeriod {
+        YearPeriod {
+            start: self.view.period.0,
+            end: self.view.period.1,
+        }
+    }
+    /// Its vision (visjon).
+    async fn vision(&self) -> Option<&str> {
+        self.view.vision.as_deref()
+    }
+    /// Draft, adopted (vedtatt) or closed.
+    async fn status(&self) -> Option<StrategyStatus> {
+        StrategyStatus::from_wire(&self.view.status)
+    }
+    /// Who adopted it (vedtatt av).
+    async fn adopted_by(&self) -> Option<&str> {
+        self.view.adoption.as_ref().map(|a| a.value.as_str())
+    }
+    /// The date it was adopted.
+    async fn adopted_on(&self) -> Option<NaiveDate> {
+        self.view.adoption.as_ref().map(|a| a.effective_at)
+    }
+    /// The strategy it succeeds, at the same moment.
+    async fn predecessor(&self, ctx: &Context<'_>) -> FieldResult<Option<Strategy>> {
+        match self.view.predecessor {
+            Some(id) => Ok(load_strategy(ctx, id, self.moment).await?),
+            None => Ok(None),
+        }
+    }
+    /// Its focus areas (satsingsområder), by number.
+    async fn focus_areas(&self) -> Vec<FocusArea> {
+        (0..self.view.areas.len())
+            .map(|index| FocusArea {
+                strategy: self.clone(),
+                index,
+            })
+            .collect()
+    }
+    /// One focus area by its number.
+    async fn focus_area(
+        &self,
+        #[graphql(desc = "The area's number, e.g. 3.")] number: u8,
+    ) -> Option<FocusArea> {
+        let index = self.view.areas.iter().position(|a| a.number == number)?;
+        Some(FocusArea {
+            strategy: self.clone(),
+            index,
+        })
+    }
+    /// Every goal of every focus area.
+    async fn goals(&self) -> Vec<Goal> {
+        self.goal_handles()
+    }
+    /// Actions (tiltak), optionally only decommissioning (sanering) ones or in a status.
+    async fn actions(
+        &self,
+        #[graphql(desc = "Only actions that retire a legacy system (sanering).")]
+        decommissioning: Option<bool>,
+        #[graphql(desc = "Only actions in this status.")] status: Option<ActionStatus>,
+    ) -> Vec<Action> {
+        self.view
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| decommissioning.is_none_or(|d| a.decommissioning == d))
+            .filter(|(_, a)| {
+                status.is_none_or(|s| ActionStatus::from_wire(&a.status.value.status) == Some(s))
+            })
+            .map(|(index, _)| Action {
+                strategy: self.clone(),
+                index,
+            })
+            .collect()
+    }
+    /// Benefits (gevinster), optionally for one stakeholder group.
+    async fn benefits(
+        &self,
+        #[graphql(desc = "Only benefits for this stakeholder.")] stakeholder: Option<Stakeholder>,
+    ) -> Vec<Benefit> {
+        self.view
+            .benefits
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| {
+                stakeholder.is_none_or(|s| Stakeholder::from_wire(&b.stakeholder) == Some(s))
+            })
+            .map(|(index, _)| Benefit {
+                strategy: self.clone(),
+                index,
+            })
+            .collect()
+    }
+    /// Planned and actual budget per year, all actions together.
+    async fn budget_totals(&self) -> Vec<BudgetTotal> {
+        budget_totals(self.view.actions.iter())
+    }
+    /// Attainment of all goals in force at the moment.
+    async fn attainment(&self) -> Attainment {
+        read::attainment_of(self.view.areas.iter().flat_map(|a| a.goals.iter())).into()
+    }
+    /// Attainment per year-end (status per 31.12) of every year of the
+    /// period, as known at this moment's log position: a time series.
+    async fn attainment_by_year(&self, ctx: &Context<'_>) -> FieldResult<Vec<YearAttainment>> {
+        let (id, as_of) = (self.view.id, self.moment.as_of);
+        let (start, end) = self.view.period;
+        Ok(app(ctx)
+            .read(move |conn| {
+                let mut series = Vec::new();
+                for year in start..=end {
+                    let Some(valid_at) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+                        continue;
+                    };
+                    let Some(view) = read::strategy(conn, id, Moment { as_of, valid_at })? else {
+                        series.push(YearAttainment {
+                            year,
+                            valid_at,
+                            attainment: read::attainment_of([]).into(),
+                            areas: vec![],
+                        });
+                        continue;
+                    };
+                    series.push(YearAttainment {
+                        year,
+                        valid_at,
+                        attainment: read::attainment_of(
+                            view.areas.iter().flat_map(|a| a.goals.iter()),
+                        )
+                        .into(),
+                        areas: view
+                            .areas
+                            .iter()
+                            .map(|a| AreaAttainment {
+                                focus_area_id: a.id,
+                                number: a.number,
+                                title: a.title.clone(),
+                                attainment: read::attainment_of(a.goals.iter()).into(),
+                            })
+                            .collect(),
+                    });
+                }
+                Ok(series)
+            })
+            .await?)
+    }
+    /// Side by side with the predecessor strategy: its attainment at its
+    /// last year-end, and each goal carried over with its status then and now.
+    async fn predecessor_comparison(
+        &self,
+        ctx: &Context<'_>,
+    ) -> FieldResult<Option<PredecessorComparison>> {
+        let Some(predecessor_id) = self.view.predecessor else {
+            return Ok(None);
+        };
+        let as_of = self.moment.as_of;
+        let predecessor_end = app(ctx)
+            .read(move |conn| {
+                let now = read::strategy(
+                    conn,
+                    predecessor_id,
+                    Moment {
+                        as_of,
+                        valid_at: NaiveDate::MAX,
+                    },
+                )?;
+                let Some(now) = now else { return Ok(None) };
+                let valid_at =
+                    NaiveDate::from_ymd_opt(now.period.1, 12, 31).unwrap_or(NaiveDate::MAX);
+                Ok(
+                    read::strategy(conn, predecessor_id, Moment { as_of, valid_at })?
+                        .map(|v| (v, valid_at)),
+                )
+            })
+            .await?;
+        let Some((previous, valid_at)) = predecessor_end else {
+            return Ok(None);
+        };
+        let previous = Strategy {
+            view: Arc::new(previous),
+            moment: Moment { as_of, valid_at },
+        };
+        let previous_goals = previous.goal_handles();
+        let carried_over = self
+            .goal_handles()
+            .into_iter()
+            .filter_map(|goal| {
+                let origin = goal.view().carried_over_from?;
+                let earlier = previous_goals
+                    .iter()
+                    .find(|g| g.view().id == origin)?
+                    .clone();
+                Some(CarriedGoal {
+                    goal,
+                    previous: earlier,
+                })
+            })
+            .collect();
+        Ok(Some(PredecessorComparison {
+            attainment: read::attainment_of(
+                previous.view.areas.iter().flat_map(|a| a.goals.iter()),
+            )
+            .into(),
+            valid_at,
+            predecessor: previous,
+            carried_over,
+        }))
+    }
+    /// The log position and chain hash this answer was computed at.
+    async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
+        Ok(computed_at(ctx, self.moment).await?)
+    }
+}
+
+impl Strategy {
+    pub(super) fn focus_area_by_id(&self, id: Uuid) -> Option<FocusArea> {
+        let index = self.view.areas.iter().position(|a| a.id == id)?;
+        Some(FocusArea {
+            strategy: self.clone(),
+            index,
+        })
+    }
+
+    pub(super) fn goal_by_id(&self, id: Uuid) -> Option<Goal> {
+        self.goal_handles().into_iter().find(|g| g.view().id == id)
+    }
+
+    pub(super) fn action_by_id(&self, id: Uuid) -> Option<Action> {
+        let index = self.view.actions.iter().position(|a| a.id == id)?;
+        Some(Action {
+            strategy: self.clone(),
+            index,
+        })
+    }
+
+    pub(super) fn benefit_by_id(&self, id: Uuid) -> Option<Benefit> {
+        let index = self.view.benefits.iter().position(|b| b.id == id)?;
+        Some(Benefit {
+            strategy: self.clone(),
+            index,
+        })
+    }
+
+    pub(super) fn indicator_by_id(&self, id: Uuid) -> Option<Indicator> {
+        let valid_at = self.moment.valid_at;
+        let of_goals = self
+            .view
+            .areas
+            .iter()
+            .flat_map(|a| a.goals.iter())
+            .flat_map(|g| g.indicators.iter());
+        let of_benefits = self.view.benefits.iter().flat_map(|b| b.indicators.iter());
+        of_goals
+            .chain(of_benefits)
+            .find(|i| i.id == id)
+            .map(|view| Indicator {
+                view: view.clone(),
+                valid_at,
+            })
+    }
+
+    fn goal_handles(&self) -> Vec<Goal> {
+        self.view
+            .areas
+            .iter()
+            .enumerate()
+            .flat_map(|(a, area)| (0..area.goals.len()).map(move |g| (a, g)))
+            .map(|(area, goal)| Goal {
+                strategy: self.clone(),
+                area,
+                goal,
+            })
+            .collect()
+    }
+}
+
+/// A focus area (satsingsområde / fokusområde).
+#[derive(Clone)]
+pub struct FocusArea {
+    strategy: Strategy,
+    index: usize,
+}
+
+impl FocusArea {
+    fn view(&self) -> &read::AreaView {
+        &self.strategy.view.areas[self.index]
+    }
+}
+
+#[Object]
+impl FocusArea {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view().id
+    }
+    /// Its number within the strategy.
+    async fn number(&self) -> u8 {
+        self.view().number
+    }
+    /// Its title, e.g. Digital dialog.
+    async fn title(&self) -> &str {
+        &self.view().title
+    }
+    /// Its description and rationale.
+    async fn description(&self) -> Option<&str> {
+        self.view().description.as_deref()
+    }
+    /// Its goals (mål), by number; retired goals only when asked for.
+    async fn goals(
+        &self,
+        #[graphql(desc = "Also list retired goals.", default = false)] include_retired: bool,
+    ) -> Vec<Goal> {
+        self.view()
+            .goals
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| include_retired || g.retired.is_none())
+            .map(|(goal, _)| Goal {
+                strategy: self.strategy.clone(),
+                area: self.index,
+                goal,
+            })
+            .collect()
+    }
+    /// Attainment of its goals in force.
+    async fn attainment(&self) -> Attainment {
+        read::attainment_of(self.view().goals.iter()).into()
+    }
+    /// Actions whose lowest-numbered linked goal is in this area.
+    async fn actions(&self) -> Vec<Action> {
+        let area = self.view().id;
+        let view = &self.strategy.view;
+        view.actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| primary_area(view, a) == Some(area))
+            .map(|(index, _)| Action {
+                strategy: self.strategy.clone(),
+                index,
+            })
+            .collect()
+    }
+    /// Planned and actual budget per year of this area's actions.
+    async fn budget_totals(&self) -> Vec<BudgetTotal> {
+        let area = self.view().id;
+        let view = &self.strategy.view;
+        budget_totals(
+            view.actions
+                .iter()
+                .filter(|a| primary_area(view, a) == Some(area)),
+        )
+    }
+}
+
+/// A goal (mål).
+#[derive(Clone)]
+pub struct Goal {
+    strategy: Strategy,
+    area: usize,
+    goal: usize,
+}
+
+impl Goal {
+    fn view(&self) -> &read::GoalView {
+        &self.strategy.view.areas[self.area].goals[self.goal]
+    }
+}
+
+#[Object]
+impl Goal {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view().id
+    }
+    /// Its number as the documents write it, e.g. "3.2".
+    async fn number(&self) -> &str {
+        &self.view().number
+    }
+    /// Its wording.
+    async fn wording(&self) -> &str {
+        &self.view().wording
+    }
+    /// The focus area's number.
+    async fn focus_area_number(&self) -> u8 {
+        self.strategy.view.areas[self.area].number
+    }
+    /// Its status at the moment; NOT_STARTED until first assessed.
+    async fn status(&self) -> GoalStatus {
+        self.view()
+            .assessment()
+            .and_then(|a| GoalStatus::from_wire(&a.value.status))
+            .unwrap_or(GoalStatus::NotStarted)
+    }
+    /// The assessment in force at the moment.
+    async fn assessment(&self) -> Option<Assessment> {
+        self.view().assessment().map(Assessment::from)
+    }
+    /// Its assessments up to the valid-at date, one per effective date (a
+    /// later correction for the same date replaces the earlier one), oldest first.
+    async fn assessments(&self) -> Vec<Assessment> {
+        self.view()
+            .assessments
+            .iter()
+            .map(Assessment::from)
+            .collect()
+    }
+    /// The goal of the predecessor strategy it was carried over from.
+    async fn carried_over_from(&self) -> Option<Uuid> {
+        self.view().carried_over_from
+    }
+    /// The date it was retired (utgått), merged or split, if it was by the valid-at date.
+    async fn retired_on(&self) -> Option<NaiveDate> {
+        self.view().retired
+    }
+    /// The goals that replaced it by a merge or split.
+    async fn replaced_by(&self) -> Vec<Uuid> {
+        self.view().replaced_by.clone()
+    }
+    /// Its indicators (styringsdata).
+    async fn indicators(&self) -> Vec<Indicator> {
+        self.view()
+            .indicators
+            .iter()
+            .cloned()
+            .map(|view| Indicator {
+                view,
+                valid_at: self.strategy.moment.valid_at,
+            })
+            .collect()
+    }
+    /// The actions linked to it.
+    async fn actions(&self) -> Vec<Action> {
+        let id = self.view().id;
+        self.strategy
+            .view
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.goals.contains(&id))
+            .map(|(index, _)| Action {
+                strategy: self.strategy.clone(),
+                index,
+            })
+            .collect()
+    }
+}
+
+/// An assessment (vurdering) of a goal.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Assessment {
+    /// The status.
+    pub status: GoalStatus,
+    /// The written justification.
+    pub justification: String,
+    /// From when it holds.
+    pub effective_at: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub actor: String,
+    /// Why it was recorded (e.g. "correction").
+    pub reason: Option<String>,
+    /// The log position of the event that recorded it.
+    pub position: u64,
+}
+
+impl From<&read::Dated<read::Assessment>> for Assessment {
+    fn from(a: &read::Dated<read::Assessment>) -> Self {
+        Assessment {
+            status: GoalStatus::from_wire(&a.value.status).unwrap_or(GoalStatus::NotStarted),
+            justification: a.value.justification.clone(),
+            effective_at: a.effective_at,
+            recorded_at: a.recorded_at,
+            actor: a.actor.clone(),
+            reason: a.reason.clone(),
+            position: a.position,
+        }
+    }
+}
+
+/// An indicator (indikator / styringsdata) with its measurements.
+pub struct Indicator {
+    view: read::IndicatorView,
+    valid_at: NaiveDate,
+}
+
+#[Object]
+impl Indicator {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view.id
+    }
+    /// What it measures.
+    async fn name(&self) -> &str {
+        &self.view.name
+    }
+    /// The unit, e.g. "dager" or "NOK".
+    async fn unit(&self) -> &str {
+        &self.view.unit
+    }
+    /// Whether higher or lower is better.
+    async fn direction(&self) -> Option<Direction> {
+        Direction::from_wire(&self.view.direction)
+    }
+    /// Expected days between measurements.
+    async fn update_every_days(&self) -> Option<u16> {
+        self.view.update_every_days
+    }
+    /// True when the last measurement (or the baseline) is older than the
+    /// expected update frequency at the valid-at date.
+    async fn stale(&self) -> bool {
+        let Some(days) = self.view.update_every_days else {
+            return false;
+        };
+        let last = self
+            .view
+            .measurements
+            .last()
+            .map(|m| m.effective_at)
+            .or(self.view.baseline.map(|b| b.1));
+        last.is_none_or(|d| (self.valid_at - d).num_days() > i64::from(days))
+    }
+    /// The baseline (nullpunktsmåling).
+    async fn baseline(&self) -> Option<Measurement> {
+        self.view.baseline.map(|(value, on)| Measurement {
+            value,
+            on,
+            comment: None,
+            recorded_at: None,
+            actor: None,
+        })
+    }
+    /// Targets by due date; a revised target for the same date replaces the earlier one (both stay in the history).
+    async fn targets(&self) -> Vec<Target> {
+        self.view
+            .targets
+            .iter()
+            .map(|t| Target {
+                due: t.value.0,
+                value: t.value.1,
+                set_on: t.effective_at,
+            })
+            .collect()
+    }
+    /// Measurements up to the valid-at date, oldest first.
+    async fn measurements(&self) -> Vec<Measurement> {
+        self.view
+            .measurements
+            .iter()
+            .map(|m| Measurement {
+                value: m.value.value,
+                on: m.effective_at,
+                comment: m.value.comment.clone(),
+                recorded_at: Some(m.recorded_at),
+                actor: Some(m.actor.clone()),
+            })
+            .collect()
+    }
+}
+
+/// A measured value.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Measurement {
+    /// The value.
+    pub value: f64,
+    /// The date measured.
+    pub on: NaiveDate,
+    /// A comment.
+    pub comment: Option<String>,
+    /// When it was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+    /// Who recorded it.
+    pub actor: Option<String>,
+}
+
+/// A target for an indicator.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Target {
+    /// The date it should be reached by.
+    pub due: NaiveDate,
+    /// The target value.
+    pub value: f64,
+    /// When the target was set.
+    pub set_on: NaiveDate,
+}
+
+/// An action (tiltak).
+#[derive(Clone)]
+pub struct Action {
+    strategy: Strategy,
+    index: usize,
+}
+
+impl Action {
+    fn view(&self) -> &read::ActionView {
+        &self.strategy.view.actions[self.index]
+    }
+}
+
+#[Object]
+impl Action {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view().id
+    }
+    /// Main project, sub-project, programme or measure.
+    async fn kind(&self) -> Option<ActionKind> {
+        ActionKind::from_wire(&self.view().kind)
+    }
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.view().title
+    }
+    /// Its description.
+    async fn description(&self) -> Option<&str> {
+        self.view().description.as_deref()
+    }
+    /// The working group that owns it.
+    async fn owner(&self, ctx: &Context<'_>) -> FieldResult<Option<WorkingGroup>> {
+        let Some(owner) = self.view().owner else {
+            return Ok(None);
+        };
+        let organization = load_organization(
+            ctx,
+            self.strategy.view.organization_id,
+            self.strategy.moment,
+        )
+        .await?;
+        Ok(organization.and_then(|o| {
+            o.view
+                .working_groups
+                .iter()
+                .find(|g| g.id == owner)
+                .map(|g| WorkingGroup {
+                    id: g.id,
+                    name: g.name.clone(),
+                    disbanded: g.disbanded,
+                })
+        }))
+    }
+    /// Kommunenummer of the member municipalities involved.
+    async fn members_involved(&self) -> &[String] {
+        &self.view().members_involved
+    }
+    /// The years it runs.
+    async fn period(&self) -> YearPeriod {
+        YearPeriod {
+            start: self.view().period.0,
+            end: self.view().period.1,
+        }
+    }
+    /// Whether it retires a legacy system (sanering).
+    async fn decommissioning(&self) -> bool {
+        self.view().decommissioning
+    }
+    /// Its status at the moment.
+    async fn status(&self) -> Option<ActionStatus> {
+        ActionStatus::from_wire(&self.view().status.value.status)
+    }
+    /// The note given with the status.
+    async fn status_note(&self) -> Option<&str> {
+        self.view().status.value.note.as_deref()
+    }
+    /// From when the status holds.
+    async fn status_since(&self) -> NaiveDate {
+        self.view().status.effective_at
+    }
+    /// Its status changes up to the valid-at date, oldest first.
+    async fn status_history(&self) -> Vec<StatusChange> {
+        self.view()
+            .status_history
+            .iter()
+            .map(|s| StatusChange {
+                status: s.value.status.clone(),
+                note: s.value.note.clone(),
+                effective_at: s.effective_at,
+                recorded_at: s.recorded_at,
+                actor: s.actor.clone(),
+            })
+            .collect()
+    }
+    /// The goals it serves.
+    async fn goals(&self) -> Vec<Goal> {
+        let goals = &self.view().goals;
+        self.strategy
+            .goal_handles()
+            .into_iter()
+            .filter(|g| goals.contains(&g.view().id))
+            .collect()
+    }
+    /// Its budget lines (budsjettposter), by year and category.
+    async fn budget_lines(&self) -> Vec<BudgetLine> {
+        self.view()
+            .budget
+            .iter()
+            .map(|l| BudgetLine {
+                year: l.year,
+                category: BudgetCategory::from_wire(&l.category).unwrap_or(BudgetCategory::Other),
+                planned: l.planned,
+                actual: l.actual,
+                effective_at: l.effective_at,
+            })
+            .collect()
+    }
+    /// Planned and actual per year.
+    async fn budget_totals(&self) -> Vec<BudgetTotal> {
+        budget_totals(std::iter::once(self.view()))
+    }
+    /// Its benefits.
+    async fn benefits(&self) -> Vec<Benefit> {
+        let id = self.view().id;
+        self.strategy
+            .view
+            .benefits
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.action == Some(id))
+            .map(|(index, _)| Benefit {
+                strategy: self.strategy.clone(),
+                index,
+            })
+            .collect()
+    }
+}
+
+/// A status change of an action or benefit.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct StatusChange {
+    /// The status (wire name).
+    pub status: String,
+    /// The note given with it.
+    pub note: Option<String>,
+    /// From when it holds.
+    pub effective_at: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it.
+    pub actor: String,
+}
+
+/// A budget line (budsjettpost): one action, one year, one category.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct BudgetLine {
+    /// The year.
+    pub year: i32,
+    /// The cost category.
+    pub category: BudgetCategory,
+    /// Planned amount, NOK.
+    pub planned: i64,
+    /// Actual amount, NOK, once known.
+    pub actual: Option<i64>,
+    /// From when this line holds.
+    pub effective_at: NaiveDate,
+}
+
+/// Budget summed for one year.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct BudgetTotal {
+    /// The year.
+    pub year: i32,
+    /// Planned, NOK.
+    pub planned: i64,
+    /// Actual so far, NOK.
+    pub actual: i64,
+}
+
+/// A benefit (gevinst).
+#[derive(Clone)]
+pub struct Benefit {
+    strategy: Strategy,
+    index: usize,
+}
+
+impl Benefit {
+    fn view(&self) -> &read::BenefitView {
+        &self.strategy.view.benefits[self.index]
+    }
+}
+
+#[Object]
+impl Benefit {
+    /// Its id.
+    async fn id(&self) -> Uuid {
+        self.view().id
+    }
+    /// The action it is expected from.
+    async fn action_id(&self) -> Option<Uuid> {
+        self.view().action
+    }
+    /// Who it is for.
+    async fn stakeholder(&self) -> Option<Stakeholder> {
+        Stakeholder::from_wire(&self.view().stakeholder)
+    }
+    /// Efficiency, quality or benefits for other actors.
+    async fn category(&self) -> Option<BenefitCategory> {
+        BenefitCategory::from_wire(&self.view().category)
+    }
+    /// Its title.
+    async fn title(&self) -> &str {
+        &self.view().title
+    }
+    /// Its description.
+    async fn description(&self) -> Option<&str> {
+        self.view().description.as_deref()
+    }
+    /// Whether it is priced in NOK.
+    async fn priced(&self) -> bool {
+        self.view().priced
+    }
+    /// Whether it is a disbenefit (ulempe).
+    async fn disbenefit(&self) -> bool {
+        self.view().disbenefit
+    }
+    /// Whether it was unexpected.
+    async fn unexpected(&self) -> bool {
+        self.view().unexpected
+    }
+    /// The responsible manager (gevinstansvarlig).
+    async fn responsible(&self) -> Option<&str> {
+        self.view().responsible.as_deref()
+    }
+    /// When it should be realised.
+    async fn due(&self) -> Option<NaiveDate> {
+        self.view().due
+    }
+    /// Its realisation status at the moment.
+    async fn status(&self) -> Option<BenefitStatus> {
+        self.view()
+            .status()
+            .and_then(|s| BenefitStatus::from_wire(&s.value.status))
+    }
+    /// Its realisation history (gevinstrealisering), oldest first.
+    async fn realisation(&self) -> Vec<StatusChange> {
+        self.view()
+            .realisation
+            .iter()
+            .map(|s| StatusChange {
+                status: s.value.status.clone(),
+                note: s.value.note.clone(),
+                effective_at: s.effective_at,
+                recorded_at: s.recorded_at,
+                actor: s.actor.clone(),
+            })
+            .collect()
+    }
+    /// Its indicators.
+    async fn indicators(&self) -> Vec<Indicator> {
+        self.view()
+            .indicators
+            .iter()
+            .cloned()
+            .map(|view| Indicator {
+                view,
+                valid_at: self.strategy.moment.valid_at,
+            })
+            .collect()
+    }
+}
+
+/// Goal attainment (måloppnåelse) of a set of goals.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Attainment {
+    /// Goals in force (retired goals left out).
+    pub goals: u32,
+    /// Score between 0 and 1: ACHIEVED = 1, PARTIALLY_ACHIEVED = 0.5, others 0, DROPPED left out of the denominator.
+    pub score: Option<f64>,
+    /// Goals per status, every status listed.
+    pub counts: Vec<StatusCount>,
+}
+
+/// How many goals have a status.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct StatusCount {
+    /// The status.
+    pub status: GoalStatus,
+    /// The number of goals.
+    pub count: u32,
+}
+
+impl From<read::Attainment> for Attainment {
+    fn from(a: read::Attainment) -> Self {
+        Attainment {
+            goals: a.goals,
+            score: a.score,
+            counts: a
+                .counts
+                .into_iter()
+                .map(|(status, count)| StatusCount {
+                    status: status.into(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Attainment at one year-end.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct YearAttainment {
+    /// The year.
+    pub year: i32,
+    /// 31 December of that year.
+    pub valid_at: NaiveDate,
+    /// All goals.
+    pub attainment: Attainment,
+    /// Per focus area.
+    pub areas: Vec<AreaAttainment>,
+}
+
+/// Attainment of one focus area.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct AreaAttainment {
+    /// The focus area.
+    pub focus_area_id: Uuid,
+    /// Its number.
+    pub number: u8,
+    /// Its title.
+    pub title: String,
+    /// Its attainment.
+    pub attainment: Attainment,
+}
+
+/// A strategy beside its predecessor.
+#[derive(SimpleObject)]
+pub struct PredecessorComparison {
+    /// The predecessor, at its last year-end.
+    pub predecessor: Strategy,
+    /// The date the predecessor is shown at: 31 December of its last year.
+    pub valid_at: NaiveDate,
+    /// The predecessor's attainment then.
+    pub attainment: Attainment,
+    /// Goals carried over, each with its earlier self.
+    pub carried_over: Vec<CarriedGoal>,
+}
+
+/// A goal carried over from the predecessor.
+#[derive(SimpleObject)]
+pub struct CarriedGoal {
+    /// The goal in this strategy.
+    pub goal: Goal,
+    /// The goal it came from, at the predecessor's last year-end.
+    pub previous: Goal,
+}

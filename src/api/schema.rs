@@ -1,0 +1,31 @@
+//! The schema: roots, limits, and the SDL written to `schema.graphql`.
+
+use async_graphql::Schema;
+
+use super::AppState;
+use super::mutation::MutationRoot;
+use super::query::QueryRoot;
+use super::subscription::SubscriptionRoot;
+
+pub type SporbarSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// Deepest query accepted: a strategy tree with its predecessor comparison
+/// and nested goals reaches about 9.
+pub const MAX_DEPTH: usize = 16;
+/// Most complex query accepted (each field counts 1).
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+pub fn build_schema(state: AppState) -> SporbarSchema {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .data(state)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .finish()
+        .sdl()
+}
