@@ -7,6 +7,7 @@ mod graphiql;
 mod http;
 mod mutation;
 mod query;
+mod scalars;
 mod schema;
 mod subscription;
 

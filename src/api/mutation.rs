@@ -13,6 +13,7 @@ use super::query::{
     self, Action, Benefit, FocusArea, Goal, Indicator, Organization, Strategy, WorkingGroup, app,
     clock,
 };
+use super::scalars::Date;
 use super::{ApiError, ApiResult};
 use crate::domain::{self, CommandBody, Text};
 use crate::read::{self, Moment};
@@ -33,7 +34,7 @@ pub struct CommandOptions {
     /// appends nothing and returns the first result.
     pub command_id: Option<Uuid>,
     /// The date the change is true from in the world (default: today).
-    pub effective_at: Option<NaiveDate>,
+    pub effective_at: Option<Date>,
     /// Why the change is made; kept with the event for auditors.
     pub reason: Option<String>,
 }
@@ -143,7 +144,7 @@ async fn submit(
     body: CommandBody,
 ) -> ApiResult<(Receipt, Moment)> {
     let today = clock(ctx).await?.today;
-    let effective = options.effective_at.unwrap_or(today);
+    let effective = options.effective_at.map(NaiveDate::from).unwrap_or(today);
     let target = body.target();
     let submission = Submission {
         command: domain::Command { effective, body },
@@ -611,7 +612,7 @@ pub struct DefineIndicatorInput {
     /// Baseline value (nullpunktsmåling).
     pub baseline_value: Option<f64>,
     /// Date of the baseline.
-    pub baseline_on: Option<NaiveDate>,
+    pub baseline_on: Option<Date>,
     /// Expected days between measurements (1–3660).
     pub update_every_days: Option<u16>,
     #[graphql(flatten)]
@@ -626,7 +627,7 @@ pub struct SetIndicatorTargetInput {
     /// The target value.
     pub value: f64,
     /// The date it should be reached by.
-    pub due: NaiveDate,
+    pub due: Date,
     #[graphql(flatten)]
     pub options: CommandOptions,
 }
@@ -771,7 +772,7 @@ pub struct IdentifyBenefitInput {
     /// The responsible manager (gevinstansvarlig).
     pub responsible: Option<String>,
     /// When it should be realised.
-    pub due: Option<NaiveDate>,
+    pub due: Option<Date>,
     #[graphql(flatten)]
     pub options: CommandOptions,
 }
@@ -798,7 +799,7 @@ impl MutationRoot {
     async fn register_organization(
         &self,
         ctx: &Context<'_>,
-        input: RegisterOrganizationInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RegisterOrganizationInput,
     ) -> FieldResult<OrganizationPayload> {
         let id = domain::OrganizationId(input.id.unwrap_or_else(Uuid::new_v4));
         let body = CommandBody::RegisterOrganization {
@@ -812,7 +813,7 @@ impl MutationRoot {
     async fn rename_organization(
         &self,
         ctx: &Context<'_>,
-        input: RenameOrganizationInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RenameOrganizationInput,
     ) -> FieldResult<OrganizationPayload> {
         let body = CommandBody::RenameOrganization {
             id: domain::OrganizationId(input.id),
@@ -825,7 +826,7 @@ impl MutationRoot {
     async fn admit_member(
         &self,
         ctx: &Context<'_>,
-        input: AdmitMemberInput,
+        #[graphql(desc = "What to change; see the input type.")] input: AdmitMemberInput,
     ) -> FieldResult<OrganizationPayload> {
         let body = CommandBody::AdmitMember {
             organization: domain::OrganizationId(input.organization_id),
@@ -839,7 +840,7 @@ impl MutationRoot {
     async fn record_member_leaving(
         &self,
         ctx: &Context<'_>,
-        input: RecordMemberLeavingInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RecordMemberLeavingInput,
     ) -> FieldResult<OrganizationPayload> {
         let body = CommandBody::RecordMemberLeaving {
             organization: domain::OrganizationId(input.organization_id),
@@ -852,7 +853,7 @@ impl MutationRoot {
     async fn form_working_group(
         &self,
         ctx: &Context<'_>,
-        input: FormWorkingGroupInput,
+        #[graphql(desc = "What to change; see the input type.")] input: FormWorkingGroupInput,
     ) -> FieldResult<WorkingGroupPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::FormWorkingGroup {
@@ -867,7 +868,7 @@ impl MutationRoot {
     async fn rename_working_group(
         &self,
         ctx: &Context<'_>,
-        input: RenameWorkingGroupInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RenameWorkingGroupInput,
     ) -> FieldResult<WorkingGroupPayload> {
         let body = CommandBody::RenameWorkingGroup {
             id: domain::WorkingGroupId(input.id),
@@ -880,7 +881,7 @@ impl MutationRoot {
     async fn disband_working_group(
         &self,
         ctx: &Context<'_>,
-        input: DisbandWorkingGroupInput,
+        #[graphql(desc = "What to change; see the input type.")] input: DisbandWorkingGroupInput,
     ) -> FieldResult<WorkingGroupPayload> {
         let body = CommandBody::DisbandWorkingGroup {
             id: domain::WorkingGroupId(input.id),
@@ -892,7 +893,7 @@ impl MutationRoot {
     async fn draft_strategy(
         &self,
         ctx: &Context<'_>,
-        input: DraftStrategyInput,
+        #[graphql(desc = "What to change; see the input type.")] input: DraftStrategyInput,
     ) -> FieldResult<StrategyPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::DraftStrategy {
@@ -910,7 +911,7 @@ impl MutationRoot {
     async fn revise_strategy(
         &self,
         ctx: &Context<'_>,
-        input: ReviseStrategyInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ReviseStrategyInput,
     ) -> FieldResult<StrategyPayload> {
         let body = CommandBody::ReviseStrategy {
             id: domain::StrategyId(input.id),
@@ -925,7 +926,7 @@ impl MutationRoot {
     async fn adopt_strategy(
         &self,
         ctx: &Context<'_>,
-        input: AdoptStrategyInput,
+        #[graphql(desc = "What to change; see the input type.")] input: AdoptStrategyInput,
     ) -> FieldResult<StrategyPayload> {
         let body = CommandBody::AdoptStrategy {
             id: domain::StrategyId(input.id),
@@ -938,7 +939,7 @@ impl MutationRoot {
     async fn close_strategy(
         &self,
         ctx: &Context<'_>,
-        input: CloseStrategyInput,
+        #[graphql(desc = "What to change; see the input type.")] input: CloseStrategyInput,
     ) -> FieldResult<StrategyPayload> {
         let body = CommandBody::CloseStrategy {
             id: domain::StrategyId(input.id),
@@ -950,7 +951,7 @@ impl MutationRoot {
     async fn define_focus_area(
         &self,
         ctx: &Context<'_>,
-        input: DefineFocusAreaInput,
+        #[graphql(desc = "What to change; see the input type.")] input: DefineFocusAreaInput,
     ) -> FieldResult<FocusAreaPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::DefineFocusArea {
@@ -967,7 +968,7 @@ impl MutationRoot {
     async fn revise_focus_area(
         &self,
         ctx: &Context<'_>,
-        input: ReviseFocusAreaInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ReviseFocusAreaInput,
     ) -> FieldResult<FocusAreaPayload> {
         let body = CommandBody::ReviseFocusArea {
             id: domain::FocusAreaId(input.id),
@@ -981,7 +982,7 @@ impl MutationRoot {
     async fn renumber_focus_area(
         &self,
         ctx: &Context<'_>,
-        input: RenumberFocusAreaInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RenumberFocusAreaInput,
     ) -> FieldResult<FocusAreaPayload> {
         let body = CommandBody::RenumberFocusArea {
             id: domain::FocusAreaId(input.id),
@@ -994,7 +995,7 @@ impl MutationRoot {
     async fn define_goal(
         &self,
         ctx: &Context<'_>,
-        input: DefineGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: DefineGoalInput,
     ) -> FieldResult<GoalPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::DefineGoal {
@@ -1011,7 +1012,7 @@ impl MutationRoot {
     async fn merge_goals(
         &self,
         ctx: &Context<'_>,
-        input: MergeGoalsInput,
+        #[graphql(desc = "What to change; see the input type.")] input: MergeGoalsInput,
     ) -> FieldResult<GoalPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::MergeGoals {
@@ -1028,7 +1029,7 @@ impl MutationRoot {
     async fn split_goal(
         &self,
         ctx: &Context<'_>,
-        input: SplitGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: SplitGoalInput,
     ) -> FieldResult<GoalPayload> {
         let into = input
             .into
@@ -1052,7 +1053,7 @@ impl MutationRoot {
     async fn reword_goal(
         &self,
         ctx: &Context<'_>,
-        input: RewordGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RewordGoalInput,
     ) -> FieldResult<GoalPayload> {
         let body = CommandBody::RewordGoal {
             id: domain::GoalId(input.id),
@@ -1065,7 +1066,7 @@ impl MutationRoot {
     async fn retire_goal(
         &self,
         ctx: &Context<'_>,
-        input: RetireGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RetireGoalInput,
     ) -> FieldResult<GoalPayload> {
         let body = CommandBody::RetireGoal {
             id: domain::GoalId(input.id),
@@ -1077,7 +1078,7 @@ impl MutationRoot {
     async fn assess_goal(
         &self,
         ctx: &Context<'_>,
-        input: AssessGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: AssessGoalInput,
     ) -> FieldResult<GoalPayload> {
         let body = CommandBody::AssessGoal {
             id: domain::GoalId(input.id),
@@ -1091,7 +1092,7 @@ impl MutationRoot {
     async fn define_indicator(
         &self,
         ctx: &Context<'_>,
-        input: DefineIndicatorInput,
+        #[graphql(desc = "What to change; see the input type.")] input: DefineIndicatorInput,
     ) -> FieldResult<IndicatorPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let subject = match (input.goal_id, input.benefit_id) {
@@ -1108,7 +1109,7 @@ impl MutationRoot {
         let baseline = match (input.baseline_value, input.baseline_on) {
             (Some(value), Some(on)) => Some(domain::Measurement {
                 value: domain::Quantity::new("baselineValue", value)?,
-                on,
+                on: on.into(),
             }),
             (None, None) => None,
             _ => {
@@ -1135,12 +1136,12 @@ impl MutationRoot {
     async fn set_indicator_target(
         &self,
         ctx: &Context<'_>,
-        input: SetIndicatorTargetInput,
+        #[graphql(desc = "What to change; see the input type.")] input: SetIndicatorTargetInput,
     ) -> FieldResult<IndicatorPayload> {
         let body = CommandBody::SetIndicatorTarget {
             id: domain::IndicatorId(input.id),
             value: domain::Quantity::new("value", input.value)?,
-            due: input.due,
+            due: input.due.into(),
         };
         Ok(indicator_payload(ctx, input.id, &input.options, body).await?)
     }
@@ -1149,7 +1150,7 @@ impl MutationRoot {
     async fn record_measurement(
         &self,
         ctx: &Context<'_>,
-        input: RecordMeasurementInput,
+        #[graphql(desc = "What to change; see the input type.")] input: RecordMeasurementInput,
     ) -> FieldResult<IndicatorPayload> {
         let body = CommandBody::RecordMeasurement {
             id: domain::IndicatorId(input.id),
@@ -1163,7 +1164,7 @@ impl MutationRoot {
     async fn plan_action(
         &self,
         ctx: &Context<'_>,
-        input: PlanActionInput,
+        #[graphql(desc = "What to change; see the input type.")] input: PlanActionInput,
     ) -> FieldResult<ActionPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::PlanAction {
@@ -1185,7 +1186,7 @@ impl MutationRoot {
     async fn revise_action(
         &self,
         ctx: &Context<'_>,
-        input: ReviseActionInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ReviseActionInput,
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::ReviseAction {
             id: domain::ActionId(input.id),
@@ -1203,7 +1204,7 @@ impl MutationRoot {
     async fn link_action_to_goal(
         &self,
         ctx: &Context<'_>,
-        input: ActionGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ActionGoalInput,
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::LinkActionToGoal {
             id: domain::ActionId(input.id),
@@ -1216,7 +1217,7 @@ impl MutationRoot {
     async fn unlink_action_from_goal(
         &self,
         ctx: &Context<'_>,
-        input: ActionGoalInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ActionGoalInput,
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::UnlinkActionFromGoal {
             id: domain::ActionId(input.id),
@@ -1229,7 +1230,7 @@ impl MutationRoot {
     async fn change_action_status(
         &self,
         ctx: &Context<'_>,
-        input: ChangeActionStatusInput,
+        #[graphql(desc = "What to change; see the input type.")] input: ChangeActionStatusInput,
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::ChangeActionStatus {
             id: domain::ActionId(input.id),
@@ -1243,7 +1244,7 @@ impl MutationRoot {
     async fn set_budget_line(
         &self,
         ctx: &Context<'_>,
-        input: SetBudgetLineInput,
+        #[graphql(desc = "What to change; see the input type.")] input: SetBudgetLineInput,
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::SetBudgetLine {
             id: domain::ActionId(input.id),
@@ -1259,7 +1260,7 @@ impl MutationRoot {
     async fn identify_benefit(
         &self,
         ctx: &Context<'_>,
-        input: IdentifyBenefitInput,
+        #[graphql(desc = "What to change; see the input type.")] input: IdentifyBenefitInput,
     ) -> FieldResult<BenefitPayload> {
         let id = input.id.unwrap_or_else(Uuid::new_v4);
         let body = CommandBody::IdentifyBenefit {
@@ -1274,7 +1275,7 @@ impl MutationRoot {
             disbenefit: input.disbenefit,
             unexpected: input.unexpected,
             responsible: optional_title("responsible", input.responsible.as_deref())?,
-            due: input.due,
+            due: input.due.map(Into::into),
         };
         Ok(benefit_payload(ctx, id, &input.options, body).await?)
     }
@@ -1283,6 +1284,7 @@ impl MutationRoot {
     async fn record_benefit_realisation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; see the input type.")]
         input: RecordBenefitRealisationInput,
     ) -> FieldResult<BenefitPayload> {
         let body = CommandBody::RecordBenefitRealisation {

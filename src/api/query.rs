@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::enums::*;
 use super::error::FieldResult;
+use super::scalars::Date;
 use super::{ApiError, ApiResult, AppState, RequestClock};
 use crate::read::{self, Moment};
 use crate::store::{EventFilter, StoredEvent};
@@ -41,7 +42,7 @@ pub(super) async fn clock(ctx: &Context<'_>) -> ApiResult<RequestClock> {
 pub(super) async fn moment(
     ctx: &Context<'_>,
     as_of: Option<DateTime<Utc>>,
-    valid_at: Option<NaiveDate>,
+    valid_at: Option<Date>,
 ) -> ApiResult<Moment> {
     let clock = clock(ctx).await?;
     let head = clock.head_position();
@@ -54,7 +55,7 @@ pub(super) async fn moment(
     };
     Ok(Moment {
         as_of: position,
-        valid_at: valid_at.unwrap_or(clock.today),
+        valid_at: valid_at.map(NaiveDate::from).unwrap_or(clock.today),
     })
 }
 
@@ -105,7 +106,7 @@ impl QueryRoot {
         #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
             DateTime<Utc>,
         >,
-        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Vec<Organization>> {
         let moment = moment(ctx, as_of, valid_at).await?;
         let views = app(ctx)
@@ -134,7 +135,7 @@ impl QueryRoot {
         #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
             DateTime<Utc>,
         >,
-        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Option<Organization>> {
         let moment = moment(ctx, as_of, valid_at).await?;
         Ok(load_organization(ctx, id, moment).await?)
@@ -152,7 +153,7 @@ impl QueryRoot {
         #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
             DateTime<Utc>,
         >,
-        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Vec<Strategy>> {
         let moment = moment(ctx, as_of, valid_at).await?;
         let views = app(ctx)
@@ -184,7 +185,7 @@ impl QueryRoot {
         #[graphql(desc = "What the system showed at this instant (default: now).")] as_of: Option<
             DateTime<Utc>,
         >,
-        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<NaiveDate>,
+        #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Option<Strategy>> {
         let moment = moment(ctx, as_of, valid_at).await?;
         Ok(load_strategy(ctx, id, moment).await?)
@@ -255,8 +256,8 @@ impl QueryRoot {
                 ApiError::validation("to", "the later instant is before the earlier one").into(),
             );
         }
-        let before = moment(ctx, Some(from), valid_at).await?;
-        let after = moment(ctx, Some(to), valid_at).await?;
+        let before = moment(ctx, Some(from), valid_at.map(Into::into)).await?;
+        let after = moment(ctx, Some(to), valid_at.map(Into::into)).await?;
         Ok(app(ctx)
             .read(move |conn| {
                 let scope = read::Scope::Strategy(strategy_id);
@@ -283,7 +284,7 @@ impl QueryRoot {
                             field: field.clone(),
                             before: was.map(|w| Json(w.value.clone())),
                             after: Json(now.value.clone()),
-                            effective_at: now.effective_at,
+                            effective_at: now.effective_at.into(),
                             position: now.position,
                             recorded_at: now.recorded_at,
                             actor: now.actor.clone(),
@@ -349,7 +350,7 @@ pub struct ComputedAt {
     /// The chain hash at that position (hex), absent for an empty log.
     pub hash: Option<String>,
     /// The date the world is shown at.
-    pub valid_at: NaiveDate,
+    pub valid_at: Date,
     /// The instant asked for, when the question was "as of".
     pub as_of: Option<DateTime<Utc>>,
 }
@@ -359,7 +360,7 @@ impl ComputedAt {
         ComputedAt {
             position: chain.map(|(p, _)| p).unwrap_or(0).min(moment.as_of),
             hash: chain.map(|(_, h)| hex::encode(h)),
-            valid_at: moment.valid_at,
+            valid_at: moment.valid_at.into(),
             as_of,
         }
     }
@@ -386,7 +387,7 @@ pub struct Change {
     /// The value at the later instant.
     pub after: Json<serde_json::Value>,
     /// From when the new value is effective.
-    pub effective_at: NaiveDate,
+    pub effective_at: Date,
     /// The log position of the event that set the new value.
     pub position: u64,
     /// When that event was recorded.
@@ -400,6 +401,7 @@ pub struct Change {
 /// One event of the log.
 pub struct LogEvent(pub Arc<StoredEvent>);
 
+/// One event of the log: what happened, to which entity, when it was recorded and from when it holds, by whom and why, with its place in the hash chain.
 #[Object]
 impl LogEvent {
     /// Global order in the log, gap-free from 1.
@@ -435,8 +437,8 @@ impl LogEvent {
         self.0.recorded_at
     }
     /// From when it is true in the world (valid time).
-    async fn effective_at(&self) -> NaiveDate {
-        self.0.effective_at
+    async fn effective_at(&self) -> Date {
+        self.0.effective_at.into()
     }
     /// Who recorded it.
     async fn actor(&self) -> &str {
@@ -474,6 +476,7 @@ pub struct Organization {
     pub moment: Moment,
 }
 
+/// An organization (samarbeid): an inter-municipal IT cooperation with member municipalities and working groups.
 #[Object]
 impl Organization {
     /// Its id.
@@ -485,8 +488,8 @@ impl Organization {
         &self.view.name
     }
     /// The date it was registered from.
-    async fn since(&self) -> NaiveDate {
-        self.view.since
+    async fn since(&self) -> Date {
+        self.view.since.into()
     }
     /// Member municipalities (medlemskommuner) and their joining and leaving
     /// up to the valid-at date; by default only current members.
@@ -507,7 +510,7 @@ impl Organization {
                     .changes
                     .iter()
                     .map(|(effective_at, joined)| MembershipChange {
-                        effective_at: *effective_at,
+                        effective_at: (*effective_at).into(),
                         joined: *joined,
                     })
                     .collect(),
@@ -587,7 +590,7 @@ pub struct Member {
 #[derive(SimpleObject, Clone, Debug)]
 pub struct MembershipChange {
     /// From when.
-    pub effective_at: NaiveDate,
+    pub effective_at: Date,
     /// True for joining, false for leaving.
     pub joined: bool,
 }
@@ -645,6 +648,7 @@ fn budget_totals<'a>(actions: impl Iterator<Item = &'a read::ActionView>) -> Vec
         .collect()
 }
 
+/// A strategy (strategiplan) for a period, with its focus areas, goals, actions and benefits, at one moment.
 #[Object]
 impl Strategy {
     /// Its id.
@@ -679,8 +683,12 @@ impl Strategy {
         self.view.adoption.as_ref().map(|a| a.value.as_str())
     }
     /// The date it was adopted.
-    async fn adopted_on(&self) -> Option<NaiveDate> {
-        self.view.adoption.as_ref().map(|a| a.effective_at)
+    async fn adopted_on(&self) -> Option<Date> {
+        self.view
+            .adoption
+            .as_ref()
+            .map(|a| a.effective_at)
+            .map(Into::into)
     }
     /// The strategy it succeeds, at the same moment.
     async fn predecessor(&self, ctx: &Context<'_>) -> FieldResult<Option<Strategy>> {
@@ -775,7 +783,7 @@ impl Strategy {
                     let Some(view) = read::strategy(conn, id, Moment { as_of, valid_at })? else {
                         series.push(YearAttainment {
                             year,
-                            valid_at,
+                            valid_at: valid_at.into(),
                             attainment: read::attainment_of([]).into(),
                             areas: vec![],
                         });
@@ -783,7 +791,7 @@ impl Strategy {
                     };
                     series.push(YearAttainment {
                         year,
-                        valid_at,
+                        valid_at: valid_at.into(),
                         attainment: read::attainment_of(
                             view.areas.iter().flat_map(|a| a.goals.iter()),
                         )
@@ -861,7 +869,7 @@ impl Strategy {
                 previous.view.areas.iter().flat_map(|a| a.goals.iter()),
             )
             .into(),
-            valid_at,
+            valid_at: valid_at.into(),
             predecessor: previous,
             carried_over,
         }))
@@ -947,6 +955,7 @@ impl FocusArea {
     }
 }
 
+/// A focus area (satsingsområde / fokusområde) of a strategy.
 #[Object]
 impl FocusArea {
     /// Its id.
@@ -1026,6 +1035,7 @@ impl Goal {
     }
 }
 
+/// A goal (mål) of a focus area, with its assessed status over time.
 #[Object]
 impl Goal {
     /// Its id.
@@ -1069,8 +1079,8 @@ impl Goal {
         self.view().carried_over_from
     }
     /// The date it was retired (utgått), merged or split, if it was by the valid-at date.
-    async fn retired_on(&self) -> Option<NaiveDate> {
-        self.view().retired
+    async fn retired_on(&self) -> Option<Date> {
+        self.view().retired.map(Into::into)
     }
     /// The goals that replaced it by a merge or split.
     async fn replaced_by(&self) -> Vec<Uuid> {
@@ -1113,7 +1123,7 @@ pub struct Assessment {
     /// The written justification.
     pub justification: String,
     /// From when it holds.
-    pub effective_at: NaiveDate,
+    pub effective_at: Date,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
     /// Who recorded it.
@@ -1129,7 +1139,7 @@ impl From<&read::Dated<read::Assessment>> for Assessment {
         Assessment {
             status: GoalStatus::from_wire(&a.value.status).unwrap_or(GoalStatus::NotStarted),
             justification: a.value.justification.clone(),
-            effective_at: a.effective_at,
+            effective_at: a.effective_at.into(),
             recorded_at: a.recorded_at,
             actor: a.actor.clone(),
             reason: a.reason.clone(),
@@ -1144,6 +1154,7 @@ pub struct Indicator {
     valid_at: NaiveDate,
 }
 
+/// An indicator (indikator / styringsdata) of a goal or benefit: unit, baseline, targets and measurements.
 #[Object]
 impl Indicator {
     /// Its id.
@@ -1184,7 +1195,7 @@ impl Indicator {
     async fn baseline(&self) -> Option<Measurement> {
         self.view.baseline.map(|(value, on)| Measurement {
             value,
-            on,
+            on: on.into(),
             comment: None,
             recorded_at: None,
             actor: None,
@@ -1196,9 +1207,9 @@ impl Indicator {
             .targets
             .iter()
             .map(|t| Target {
-                due: t.value.0,
+                due: t.value.0.into(),
                 value: t.value.1,
-                set_on: t.effective_at,
+                set_on: t.effective_at.into(),
             })
             .collect()
     }
@@ -1209,7 +1220,7 @@ impl Indicator {
             .iter()
             .map(|m| Measurement {
                 value: m.value.value,
-                on: m.effective_at,
+                on: m.effective_at.into(),
                 comment: m.value.comment.clone(),
                 recorded_at: Some(m.recorded_at),
                 actor: Some(m.actor.clone()),
@@ -1224,7 +1235,7 @@ pub struct Measurement {
     /// The value.
     pub value: f64,
     /// The date measured.
-    pub on: NaiveDate,
+    pub on: Date,
     /// A comment.
     pub comment: Option<String>,
     /// When it was recorded.
@@ -1237,11 +1248,11 @@ pub struct Measurement {
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Target {
     /// The date it should be reached by.
-    pub due: NaiveDate,
+    pub due: Date,
     /// The target value.
     pub value: f64,
     /// When the target was set.
-    pub set_on: NaiveDate,
+    pub set_on: Date,
 }
 
 /// An action (tiltak).
@@ -1257,6 +1268,7 @@ impl Action {
     }
 }
 
+/// An action (tiltak): a project, programme or measure for one or more goals, with budget lines.
 #[Object]
 impl Action {
     /// Its id.
@@ -1322,8 +1334,8 @@ impl Action {
         self.view().status.value.note.as_deref()
     }
     /// From when the status holds.
-    async fn status_since(&self) -> NaiveDate {
-        self.view().status.effective_at
+    async fn status_since(&self) -> Date {
+        self.view().status.effective_at.into()
     }
     /// Its status changes up to the valid-at date, oldest first.
     async fn status_history(&self) -> Vec<StatusChange> {
@@ -1333,7 +1345,7 @@ impl Action {
             .map(|s| StatusChange {
                 status: s.value.status.clone(),
                 note: s.value.note.clone(),
-                effective_at: s.effective_at,
+                effective_at: s.effective_at.into(),
                 recorded_at: s.recorded_at,
                 actor: s.actor.clone(),
             })
@@ -1358,7 +1370,7 @@ impl Action {
                 category: BudgetCategory::from_wire(&l.category).unwrap_or(BudgetCategory::Other),
                 planned: l.planned,
                 actual: l.actual,
-                effective_at: l.effective_at,
+                effective_at: l.effective_at.into(),
             })
             .collect()
     }
@@ -1391,7 +1403,7 @@ pub struct StatusChange {
     /// The note given with it.
     pub note: Option<String>,
     /// From when it holds.
-    pub effective_at: NaiveDate,
+    pub effective_at: Date,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
     /// Who recorded it.
@@ -1410,7 +1422,7 @@ pub struct BudgetLine {
     /// Actual amount, NOK, once known.
     pub actual: Option<i64>,
     /// From when this line holds.
-    pub effective_at: NaiveDate,
+    pub effective_at: Date,
 }
 
 /// Budget summed for one year.
@@ -1437,6 +1449,7 @@ impl Benefit {
     }
 }
 
+/// A benefit (gevinst) expected from an action, with its realisation (gevinstrealisering) over time.
 #[Object]
 impl Benefit {
     /// Its id.
@@ -1480,8 +1493,8 @@ impl Benefit {
         self.view().responsible.as_deref()
     }
     /// When it should be realised.
-    async fn due(&self) -> Option<NaiveDate> {
-        self.view().due
+    async fn due(&self) -> Option<Date> {
+        self.view().due.map(Into::into)
     }
     /// Its realisation status at the moment.
     async fn status(&self) -> Option<BenefitStatus> {
@@ -1497,7 +1510,7 @@ impl Benefit {
             .map(|s| StatusChange {
                 status: s.value.status.clone(),
                 note: s.value.note.clone(),
-                effective_at: s.effective_at,
+                effective_at: s.effective_at.into(),
                 recorded_at: s.recorded_at,
                 actor: s.actor.clone(),
             })
@@ -1560,7 +1573,7 @@ pub struct YearAttainment {
     /// The year.
     pub year: i32,
     /// 31 December of that year.
-    pub valid_at: NaiveDate,
+    pub valid_at: Date,
     /// All goals.
     pub attainment: Attainment,
     /// Per focus area.
@@ -1586,7 +1599,7 @@ pub struct PredecessorComparison {
     /// The predecessor, at its last year-end.
     pub predecessor: Strategy,
     /// The date the predecessor is shown at: 31 December of its last year.
-    pub valid_at: NaiveDate,
+    pub valid_at: Date,
     /// The predecessor's attainment then.
     pub attainment: Attainment,
     /// Goals carried over, each with its earlier self.

@@ -1,5 +1,8 @@
 //! One integration-test binary (one link step) with a module per area.
 
+mod api;
+mod api_mutations;
+mod api_support;
 mod catalogue;
 mod cli;
 mod domain;

@@ -1,0 +1,667 @@
+//! The API over HTTP: GraphQL-over-HTTP conformance, the three time
+//! questions, attainment, history, diff, live events, GraphiQL offline,
+//! and the schema file.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::api_support::*;
+use crate::support::ManualClock;
+
+const JSON: &str = "application/json";
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+async fn post(
+    app: &TestApp,
+    content_type: &str,
+    accept: Option<&str>,
+    body: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", content_type)
+        .body(body.to_owned());
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    request.send().await.unwrap()
+}
+
+fn content_type(response: &reqwest::Response) -> String {
+    response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------
+// GraphQL over HTTP
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_client_accepting_graphql_response_json_gets_it() {
+    let app = spawn_app().await;
+    let response = post(
+        &app,
+        JSON,
+        Some(GRAPHQL_RESPONSE),
+        r#"{"query":"{ logHead { position } }"}"#,
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert!(content_type(&response).starts_with(GRAPHQL_RESPONSE));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["logHead"]["position"], 0);
+}
+
+#[tokio::test]
+async fn a_client_accepting_only_json_or_sending_no_accept_gets_application_json() {
+    let app = spawn_app().await;
+    for accept in [Some(JSON), None, Some("*/*")] {
+        let response = post(
+            &app,
+            JSON,
+            accept,
+            r#"{"query":"{ logHead { position } }"}"#,
+        )
+        .await;
+        assert_eq!(response.status(), 200, "accept {accept:?}");
+        assert!(
+            content_type(&response).starts_with(JSON),
+            "accept {accept:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_client_accepting_neither_media_type_gets_406() {
+    let app = spawn_app().await;
+    let response = post(
+        &app,
+        JSON,
+        Some("text/html"),
+        r#"{"query":"{ logHead { position } }"}"#,
+    )
+    .await;
+    assert_eq!(response.status(), 406);
+}
+
+#[tokio::test]
+async fn request_errors_are_400_without_data_for_graphql_response_json() {
+    let app = spawn_app().await;
+    for body in [
+        r#"{"query":"{ logHead { position "}"#, // does not parse
+        r#"{"query":"{ noSuchField }"}"#,       // does not validate
+        r#"{"query":"query($n: Int!) { logHead { position } }"}"#, // variable missing
+        r#"{"variables":{}}"#,                  // no query
+        r#"not json"#,                          // not a GraphQL request
+    ] {
+        let response = post(&app, JSON, Some(GRAPHQL_RESPONSE), body).await;
+        assert_eq!(response.status(), 400, "{body}");
+        let answer: Value = response.json().await.unwrap();
+        assert!(answer.get("data").is_none(), "{body}: {answer}");
+        assert!(
+            answer["errors"].as_array().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn legacy_json_clients_get_200_for_well_formed_requests_with_errors_and_400_for_malformed_ones()
+ {
+    let app = spawn_app().await;
+    let invalid = post(&app, JSON, Some(JSON), r#"{"query":"{ noSuchField }"}"#).await;
+    assert_eq!(invalid.status(), 200);
+    let malformed = post(&app, JSON, Some(JSON), "not json").await;
+    assert_eq!(malformed.status(), 400);
+}
+
+#[tokio::test]
+async fn a_post_that_is_not_json_is_415() {
+    let app = spawn_app().await;
+    let response = post(
+        &app,
+        "text/plain",
+        Some(GRAPHQL_RESPONSE),
+        "{ logHead { position } }",
+    )
+    .await;
+    assert_eq!(response.status(), 415);
+}
+
+#[tokio::test]
+async fn queries_run_over_get_and_mutations_over_get_are_405() {
+    let app = spawn_app().await;
+    let query = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ logHead { position } }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(query.status(), 200);
+    let mutation = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { registerOrganization(input: {name: \"IKT Orkidé\"}) { receipt { position } } }")])
+        .header("accept", GRAPHQL_RESPONSE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mutation.status(), 405);
+    assert_eq!(mutation.headers()["allow"], "POST");
+    assert_eq!(app.event_count(), 0);
+}
+
+#[tokio::test]
+async fn every_answer_says_which_log_position_and_hash_it_was_computed_at() {
+    let app = spawn_app().await;
+    ApiScenario::create(&app).await;
+    let body = app
+        .graphql("{ logHead { position hash } }", json!({}))
+        .await;
+    let head = &body["data"]["logHead"];
+    assert_eq!(head["position"], 4);
+    assert_eq!(body["extensions"]["sporbar"]["position"], 4);
+    assert_eq!(body["extensions"]["sporbar"]["hash"], head["hash"]);
+    let (_, hash) = app.store.head().unwrap().unwrap();
+    assert_eq!(head["hash"], hex::encode(hash));
+}
+
+#[tokio::test]
+async fn a_query_past_the_depth_limit_is_refused_with_a_clear_error() {
+    let app = spawn_app().await;
+    // Strategy → predecessor → predecessor … nests without end.
+    let mut selection = "id".to_owned();
+    for _ in 0..20 {
+        selection = format!("predecessor {{ {selection} }}");
+    }
+    let body = app
+        .graphql(&format!("{{ strategies {{ {selection} }} }}"), json!({}))
+        .await;
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.to_lowercase().contains("nested too deep"), "{body}");
+}
+
+// ---------------------------------------------------------------------------
+// Time travel: the worked example of DESIGN.md through the API
+// ---------------------------------------------------------------------------
+
+const STATUS_AT: &str = "query($s: UUID!, $asOf: DateTime, $validAt: Date) {
+  strategy(id: $s, asOf: $asOf, validAt: $validAt) {
+    goals { number status assessment { justification effectiveAt } }
+    computedAt { position hash validAt }
+  }
+}";
+
+async fn status_at(
+    app: &TestApp,
+    strategy: &str,
+    as_of: Option<&str>,
+    valid_at: Option<&str>,
+) -> Value {
+    let data = app
+        .ok(
+            STATUS_AT,
+            json!({ "s": strategy, "asOf": as_of, "validAt": valid_at }),
+        )
+        .await;
+    data["strategy"]["goals"][0]["status"].clone()
+}
+
+#[tokio::test]
+async fn a_status_recorded_late_and_corrected_answers_every_time_question() {
+    let clock = ManualClock::at("2020-09-01T10:00:00Z");
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let s = ApiScenario::create(&app).await;
+    let assess = "mutation($g: UUID!, $st: GoalStatus!, $j: String!, $e: Date!, $r: String) {
+        assessGoal(input: {id: $g, status: $st, justification: $j, effectiveAt: $e, reason: $r}) { receipt { position } } }";
+    for (recorded, effective, status, why) in [
+        (
+            "2021-06-01T09:00:00Z",
+            "2021-06-01",
+            "IN_PROGRESS",
+            "første oppfølging",
+        ),
+        (
+            "2022-03-07T09:00:00Z",
+            "2021-12-31",
+            "PARTIALLY_ACHIEVED",
+            "årsmelding 2021",
+        ),
+        (
+            "2022-04-01T09:00:00Z",
+            "2021-12-31",
+            "ACHIEVED",
+            "korrigering: årsmeldingen var feil",
+        ),
+        (
+            "2022-09-01T09:00:00Z",
+            "2022-12-31",
+            "NOT_ACHIEVED",
+            "planlagt vurdering for årsslutt, registrert tidlig",
+        ),
+    ] {
+        clock.set(recorded);
+        app.ok(
+            assess,
+            json!({ "g": s.goal, "st": status, "j": why, "e": effective, "r": why }),
+        )
+        .await;
+    }
+    let shown_on_10_march = status_at(
+        &app,
+        &s.strategy,
+        Some("2022-03-10T00:00:00Z"),
+        Some("2021-12-31"),
+    )
+    .await;
+
+    assert_eq!(
+        status_at(&app, &s.strategy, None, None).await,
+        "NOT_ACHIEVED"
+    );
+    assert_eq!(
+        status_at(&app, &s.strategy, None, Some("2021-12-31")).await,
+        "ACHIEVED"
+    );
+    assert_eq!(shown_on_10_march, "PARTIALLY_ACHIEVED");
+    assert_eq!(
+        status_at(
+            &app,
+            &s.strategy,
+            Some("2022-01-15T00:00:00Z"),
+            Some("2021-12-31")
+        )
+        .await,
+        "IN_PROGRESS"
+    );
+    assert_eq!(
+        status_at(&app, &s.strategy, None, Some("2021-09-01")).await,
+        "IN_PROGRESS"
+    );
+    assert_eq!(
+        status_at(
+            &app,
+            &s.strategy,
+            Some("2022-10-01T00:00:00Z"),
+            Some("2022-10-01")
+        )
+        .await,
+        "ACHIEVED"
+    );
+    assert_eq!(
+        status_at(&app, &s.strategy, None, Some("2021-05-31")).await,
+        "NOT_STARTED"
+    );
+
+    // A later correction never changes what was shown at an earlier instant.
+    clock.set("2023-01-10T09:00:00Z");
+    app.ok(assess, json!({ "g": s.goal, "st": "NOT_ACHIEVED", "j": "ny korrigering", "e": "2021-12-31", "r": null })).await;
+    assert_eq!(
+        status_at(
+            &app,
+            &s.strategy,
+            Some("2022-03-10T00:00:00Z"),
+            Some("2021-12-31")
+        )
+        .await,
+        shown_on_10_march
+    );
+    assert_eq!(
+        status_at(&app, &s.strategy, None, Some("2021-12-31")).await,
+        "NOT_ACHIEVED"
+    );
+}
+
+#[tokio::test]
+async fn attainment_per_year_end_is_a_time_series_over_the_period() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    let second = app
+        .ok(
+            "mutation($a: UUID!) { defineGoal(input: {focusAreaId: $a, number: \"1.6\", wording: \"Kommunene har etablert løsning for mottak og forsendelse av digital post\", effectiveAt: \"2015-03-01\"}) { goal { id } } }",
+            json!({ "a": s.area }),
+        )
+        .await["defineGoal"]["goal"]["id"]
+        .clone();
+    let assess = "mutation($g: UUID!, $st: GoalStatus!, $e: Date!) { assessGoal(input: {id: $g, status: $st, justification: \"årsmelding\", effectiveAt: $e}) { receipt { position } } }";
+    for (goal, status, effective) in [
+        (json!(s.goal), "IN_PROGRESS", "2015-12-31"),
+        (json!(s.goal), "PARTIALLY_ACHIEVED", "2016-12-31"),
+        (second.clone(), "ACHIEVED", "2016-12-31"),
+        (json!(s.goal), "ACHIEVED", "2017-12-31"),
+        (second, "DROPPED", "2018-06-30"),
+    ] {
+        app.ok(assess, json!({ "g": goal, "st": status, "e": effective }))
+            .await;
+    }
+    let data = app
+        .ok(
+            "query($s: UUID!) { strategy(id: $s) { attainmentByYear { year validAt attainment { goals score } areas { number attainment { score } } } } }",
+            json!({ "s": s.strategy }),
+        )
+        .await;
+    let series = data["strategy"]["attainmentByYear"].as_array().unwrap();
+    let scores: Vec<(i64, Value)> = series
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_i64().unwrap(),
+                y["attainment"]["score"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scores,
+        vec![
+            (2015, json!(0.0)),  // in progress, not started
+            (2016, json!(0.75)), // partially (0.5) + achieved (1) over 2
+            (2017, json!(1.0)),  // both achieved
+            (2018, json!(1.0)),  // achieved; the dropped goal leaves the denominator
+        ]
+    );
+    assert_eq!(series[1]["validAt"], "2016-12-31");
+    assert_eq!(series[1]["areas"][0]["attainment"]["score"], json!(0.75));
+}
+
+#[tokio::test]
+async fn history_lists_an_entitys_events_with_actor_reason_and_both_times_as_a_relay_connection() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    for (status, effective) in [("IN_PROGRESS", "2016-06-30"), ("ACHIEVED", "2016-12-31")] {
+        app.ok(
+            "mutation($g: UUID!, $st: GoalStatus!, $e: Date!) { assessGoal(input: {id: $g, status: $st, justification: \"oppfølging\", effectiveAt: $e, reason: \"årsmelding\"}) { receipt { position } } }",
+            json!({ "g": s.goal, "st": status, "e": effective }),
+        )
+        .await;
+    }
+    let page = "query($g: UUID!, $after: String) { history(entityId: $g, first: 2, after: $after) {
+        edges { cursor node { position eventType actor reason effectiveAt recordedAt streamVersion } }
+        pageInfo { hasNextPage endCursor } } }";
+    let first = app.ok(page, json!({ "g": s.goal, "after": null })).await;
+    let edges = first["history"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 2);
+    assert_eq!(edges[0]["node"]["eventType"], "GoalDefined");
+    assert_eq!(edges[1]["node"]["eventType"], "GoalAssessed");
+    assert_eq!(edges[1]["node"]["reason"], "årsmelding");
+    assert_eq!(edges[1]["node"]["effectiveAt"], "2016-06-30");
+    assert_eq!(edges[1]["node"]["actor"], "api:anonymous");
+    assert_eq!(first["history"]["pageInfo"]["hasNextPage"], true);
+    let cursor = first["history"]["pageInfo"]["endCursor"].clone();
+    let second = app.ok(page, json!({ "g": s.goal, "after": cursor })).await;
+    let edges = second["history"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["streamVersion"], 3);
+    assert_eq!(second["history"]["pageInfo"]["hasNextPage"], false);
+
+    let too_big = app
+        .error(
+            "query($g: UUID!) { history(entityId: $g, first: 1000) { edges { cursor } } }",
+            json!({ "g": s.goal }),
+        )
+        .await;
+    assert_eq!(too_big.0, "VALIDATION");
+}
+
+#[tokio::test]
+async fn events_are_filtered_by_type_and_stream() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    let data = app
+        .ok(
+            "query($s: UUID!) { byType: events(eventType: \"GoalDefined\") { edges { node { eventType } } }
+               byStream: events(streamId: $s) { edges { node { eventType streamId } } } }",
+            json!({ "s": s.strategy }),
+        )
+        .await;
+    assert_eq!(data["byType"]["edges"].as_array().unwrap().len(), 1);
+    let by_stream = data["byStream"]["edges"].as_array().unwrap();
+    assert_eq!(by_stream.len(), 1);
+    assert_eq!(by_stream[0]["node"]["eventType"], "StrategyDrafted");
+}
+
+#[tokio::test]
+async fn diff_says_what_changed_between_two_instants_with_who_and_why() {
+    let clock = ManualClock::at("2021-01-01T00:00:00Z");
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let s = ApiScenario::create(&app).await;
+    clock.set("2022-03-07T09:00:00Z");
+    app.ok(
+        "mutation($g: UUID!) { assessGoal(input: {id: $g, status: PARTIALLY_ACHIEVED, justification: \"delvis\", effectiveAt: \"2021-12-31\", reason: \"årsmelding 2021\"}) { receipt { position } } }",
+        json!({ "g": s.goal }),
+    )
+    .await;
+    clock.set("2022-05-01T09:00:00Z");
+    app.ok(
+        "mutation($g: UUID!) { rewordGoal(input: {id: $g, wording: \"Kommunene har helautomatiserte prosesser\", effectiveAt: \"2022-05-01\"}) { receipt { position } } }",
+        json!({ "g": s.goal }),
+    )
+    .await;
+    let data = app
+        .ok(
+            "query($s: UUID!) { diff(strategyId: $s, from: \"2022-01-01T00:00:00Z\", to: \"2022-04-01T00:00:00Z\") { entityId entityKind field before after actor reason effectiveAt } }",
+            json!({ "s": s.strategy }),
+        )
+        .await;
+    let changes = data["diff"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0]["entityId"], json!(s.goal));
+    assert_eq!(changes[0]["entityKind"], "goal");
+    assert_eq!(changes[0]["field"], "assessment");
+    assert_eq!(changes[0]["before"], Value::Null);
+    assert_eq!(changes[0]["after"]["status"], "PARTIALLY_ACHIEVED");
+    assert_eq!(changes[0]["reason"], "årsmelding 2021");
+    assert_eq!(changes[0]["effectiveAt"], "2021-12-31");
+
+    let later = app
+        .ok(
+            "query($s: UUID!) { diff(strategyId: $s, from: \"2022-04-01T00:00:00Z\", to: \"2022-06-01T00:00:00Z\") { field before after } }",
+            json!({ "s": s.strategy }),
+        )
+        .await;
+    let changes = later["diff"].as_array().unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["field"], "wording");
+    assert_eq!(
+        changes[0]["before"],
+        "Kommunene har automatiserte prosesser der tjenesteområdene henger sammen"
+    );
+    assert_eq!(
+        changes[0]["after"],
+        "Kommunene har helautomatiserte prosesser"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Live events
+// ---------------------------------------------------------------------------
+
+async fn next_message(
+    socket: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> Value {
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("a message within 10 s")
+        .expect("socket open")
+        .expect("message");
+    serde_json::from_str(message.to_text().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_subscription_catches_up_from_a_position_then_receives_new_events_once_in_order() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await; // positions 1–4
+    let mut request = format!("ws://{}/graphql/ws", app.address)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket connects");
+    socket
+        .send(Message::text(
+            json!({"type": "connection_init"}).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next_message(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(Message::text(
+            json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { eventAppended(afterPosition: 2) { position eventType } }"}})
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+    let mut positions = Vec::new();
+    for _ in 0..2 {
+        let message = next_message(&mut socket).await;
+        assert_eq!(message["type"], "next", "{message}");
+        positions.push(
+            message["payload"]["data"]["eventAppended"]["position"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(positions, vec![3, 4], "caught up on what it asked for");
+
+    for status in ["IN_PROGRESS", "ACHIEVED"] {
+        app.ok(
+            "mutation($g: UUID!, $st: GoalStatus!) { assessGoal(input: {id: $g, status: $st, justification: \"oppfølging\"}) { receipt { position } } }",
+            json!({ "g": s.goal, "st": status }),
+        )
+        .await;
+    }
+    for expected in [5, 6] {
+        let message = next_message(&mut socket).await;
+        assert_eq!(
+            message["payload"]["data"]["eventAppended"]["position"],
+            expected
+        );
+        assert_eq!(
+            message["payload"]["data"]["eventAppended"]["eventType"],
+            "GoalAssessed"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// GraphiQL offline, the schema file
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn graphiql_and_all_its_assets_are_served_from_this_server_with_no_external_url() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/graphiql")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "no inline script");
+    let assets: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    assert_eq!(assets.len(), 6, "{assets:?}");
+    for asset in assets {
+        let response = app.client.get(app.url(asset)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{asset}");
+        let body = response.text().await.unwrap();
+        for cdn in [
+            "unpkg.com",
+            "cdn.jsdelivr.net",
+            "cdnjs.cloudflare.com",
+            "fonts.googleapis.com",
+            "fonts.gstatic.com",
+        ] {
+            assert!(!body.contains(cdn), "{asset} refers to {cdn}");
+        }
+        if asset.ends_with(".css") {
+            assert!(
+                !body.contains("url(http"),
+                "{asset} loads a remote resource"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_checked_in_schema_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
+    let generated = sporbar::api::sdl();
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    if checked_in != generated {
+        std::fs::write(&path, &generated).unwrap();
+        panic!(
+            "schema.graphql was stale and has been rewritten from the code; review and commit it"
+        );
+    }
+}
+
+#[test]
+fn every_type_field_and_argument_of_the_schema_has_a_description() {
+    let sdl = sporbar::api::sdl();
+    let document = async_graphql::parser::parse_schema(&sdl).unwrap();
+    let mut missing = Vec::new();
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    for definition in &document.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else {
+            continue;
+        };
+        let ty = &ty.node;
+        let name = ty.name.node.as_str();
+        // Built-in scalars and connection plumbing from async-graphql.
+        if ["Date", "DateTime", "UUID", "JSON", "PageInfo"].contains(&name) {
+            continue;
+        }
+        if ty.description.is_none() && !name.ends_with("Connection") && !name.ends_with("Edge") {
+            missing.push(name.to_owned());
+        }
+        match &ty.kind {
+            TypeKind::Object(object) => {
+                for field in &object.fields {
+                    let field = &field.node;
+                    if name.ends_with("Connection") || name.ends_with("Edge") {
+                        continue;
+                    }
+                    if field.description.is_none() {
+                        missing.push(format!("{name}.{}", field.name.node));
+                    }
+                    for argument in &field.arguments {
+                        if argument.node.description.is_none() {
+                            missing.push(format!(
+                                "{name}.{}({})",
+                                field.name.node, argument.node.name.node
+                            ));
+                        }
+                    }
+                }
+            }
+            TypeKind::InputObject(input) => {
+                for field in &input.fields {
+                    if field.node.description.is_none() {
+                        missing.push(format!("{name}.{}", field.node.name.node));
+                    }
+                }
+            }
+            TypeKind::Enum(e) => {
+                for value in &e.values {
+                    if value.node.description.is_none() {
+                        missing.push(format!("{name}.{}", value.node.value.node));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(missing.is_empty(), "without a description: {missing:#?}");
+}
