@@ -67,10 +67,7 @@ pub(super) async fn load_strategy(
     let view = app(ctx)
         .read(move |conn| Ok(read::strategy(conn, id, moment)?))
         .await?;
-    Ok(view.map(|v| Strategy {
-        view: Arc::new(v),
-        moment,
-    }))
+    Ok(view.map(|v| Strategy::new(v, moment)))
 }
 
 pub(super) async fn load_organization(
@@ -169,10 +166,7 @@ impl QueryRoot {
             .into_iter()
             .filter(|v| status.is_none_or(|s| StrategyStatus::from_wire(&v.status) == Some(s)))
             .filter(|v| year.is_none_or(|y| v.period.0 <= y && y <= v.period.1))
-            .map(|v| Strategy {
-                view: Arc::new(v),
-                moment,
-            })
+            .map(|v| Strategy::new(v, moment))
             .collect())
     }
 
@@ -547,10 +541,7 @@ impl Organization {
             .await?;
         Ok(views
             .into_iter()
-            .map(|v| Strategy {
-                view: Arc::new(v),
-                moment,
-            })
+            .map(|v| Strategy::new(v, moment))
             .collect())
     }
     /// The log position and chain hash this answer was computed at.
@@ -620,6 +611,27 @@ pub struct YearPeriod {
 pub struct Strategy {
     pub view: Arc<read::StrategyView>,
     pub moment: Moment,
+    /// The owning organization, loaded once for all the strategy's actions
+    /// (their owners are its working groups) instead of once per action.
+    organization: Arc<tokio::sync::OnceCell<Option<Arc<read::OrganizationView>>>>,
+}
+
+impl Strategy {
+    pub(super) fn new(view: read::StrategyView, moment: Moment) -> Self {
+        Strategy { view: Arc::new(view), moment, organization: Arc::default() }
+    }
+
+    async fn organization_view(&self, ctx: &Context<'_>) -> ApiResult<Option<Arc<read::OrganizationView>>> {
+        let (id, moment) = (self.view.organization_id, self.moment);
+        let view = self
+            .organization
+            .get_or_try_init(|| async move {
+                let view = app(ctx).read(move |conn| Ok(read::organization(conn, id, moment)?)).await?;
+                Ok::<_, ApiError>(view.map(Arc::new))
+            })
+            .await?;
+        Ok(view.clone())
+    }
 }
 
 /// Which area an action's budget counts for: the lowest-numbered focus area
@@ -844,10 +856,7 @@ impl Strategy {
         let Some((previous, valid_at)) = predecessor_end else {
             return Ok(None);
         };
-        let previous = Strategy {
-            view: Arc::new(previous),
-            moment: Moment { as_of, valid_at },
-        };
+        let previous = Strategy::new(previous, Moment { as_of, valid_at });
         let previous_goals = previous.goal_handles();
         let carried_over = self
             .goal_handles()
@@ -1292,22 +1301,13 @@ impl Action {
         let Some(owner) = self.view().owner else {
             return Ok(None);
         };
-        let organization = load_organization(
-            ctx,
-            self.strategy.view.organization_id,
-            self.strategy.moment,
-        )
-        .await?;
+        let organization = self.strategy.organization_view(ctx).await?;
         Ok(organization.and_then(|o| {
-            o.view
-                .working_groups
-                .iter()
-                .find(|g| g.id == owner)
-                .map(|g| WorkingGroup {
-                    id: g.id,
-                    name: g.name.clone(),
-                    disbanded: g.disbanded,
-                })
+            o.working_groups.iter().find(|g| g.id == owner).map(|g| WorkingGroup {
+                id: g.id,
+                name: g.name.clone(),
+                disbanded: g.disbanded,
+            })
         }))
     }
     /// Kommunenummer of the member municipalities involved.

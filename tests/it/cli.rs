@@ -146,3 +146,58 @@ fn backup_while_another_process_writes_gives_a_copy_that_verifies() {
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
 }
+
+/// The README's run command: `sporbar serve` on its embedded default,
+/// here on a free port, answering GraphQL and health until it is stopped.
+#[test]
+fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let db = TestDb::new();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_sporbar"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("SPORBAR_DB", &db.path)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut log = BufReader::new(server.stderr.take().unwrap());
+    let started = std::time::Instant::now();
+    let address = loop {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no address logged");
+        let mut line = String::new();
+        if log.read_line(&mut line).unwrap() == 0 {
+            panic!("server exited before listening");
+        }
+        let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
+        if let Some(address) = entry["fields"]["address"].as_str() {
+            break address.to_owned();
+        }
+    };
+    let ask = |request: &str| {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let health = ask("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let body = r#"{"query":"{ logHead { position } }"}"#;
+    let graphql = ask(&format!(
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    assert!(graphql.contains(r#"{"data":{"logHead":{"position":0}}"#), "{graphql}");
+    assert!(db.path.exists(), "the database file was created where SPORBAR_DB points");
+    // SIGTERM: a graceful stop with exit code 0.
+    let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "server did not stop on SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+}

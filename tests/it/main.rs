@@ -7,6 +7,7 @@ mod catalogue;
 mod cli;
 mod domain;
 mod properties;
+mod read;
 mod store;
 mod support;
 mod temporal;
