@@ -78,6 +78,10 @@ impl From<StoreError> for ApiError {
                 message: error.to_string(),
                 current_version: Some(actual),
             },
+            StoreError::CommandIdReused { .. } => ApiError::Conflict {
+                message: error.to_string(),
+                current_version: None,
+            },
             other => ApiError::Internal(Box::new(other)),
         }
     }

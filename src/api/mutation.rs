@@ -118,17 +118,71 @@ fn optional_title(field: &'static str, raw: Option<&str>) -> ApiResult<Option<Te
         .transpose()
 }
 
+/// A domain value error, named after the input field it came from.
+fn field<T>(name: &str, result: Result<T, domain::DomainError>) -> ApiResult<T> {
+    result.map_err(|e| match e {
+        domain::DomainError::Invalid { message, .. } => ApiError::validation(name, message),
+        other => other.into(),
+    })
+}
+
 fn period(start: i32, end: i32) -> ApiResult<domain::Period> {
-    Ok(domain::Period::new(
-        domain::Year::new(start.into())?,
-        domain::Year::new(end.into())?,
-    )?)
+    let start = field("startYear", domain::Year::new(start.into()))?;
+    let end = field("endYear", domain::Year::new(end.into()))?;
+    field("endYear", domain::Period::new(start, end))
+}
+
+fn year(name: &str, year: i32) -> ApiResult<domain::Year> {
+    field(name, domain::Year::new(year.into()))
+}
+
+fn kommune(name: &str, raw: &str) -> ApiResult<domain::Kommunenummer> {
+    field(name, domain::Kommunenummer::parse(raw))
+}
+
+fn area_number(name: &str, number: i32) -> ApiResult<domain::AreaNumber> {
+    field(name, domain::AreaNumber::new(number.into()))
+}
+
+fn goal_number(name: &str, raw: &str) -> ApiResult<domain::GoalNumber> {
+    field(name, domain::GoalNumber::parse(raw))
+}
+
+fn quantity(name: &'static str, value: f64) -> ApiResult<domain::Quantity> {
+    Ok(domain::Quantity::new(name, value)?)
+}
+
+/// The domain names a command's fields; an input may name them differently
+/// (ids carry an `Id` suffix), and an error about the entity itself names
+/// the input's `id`. `given` are the fields the client sent.
+fn input_field(domain_field: &str, given: &[String]) -> String {
+    let has = |name: &str| given.iter().any(|g| g == name);
+    if has(domain_field) {
+        return domain_field.to_owned();
+    }
+    let renamed = match domain_field {
+        "goal" | "subject" => "goalId",
+        "goals" => "goalIds",
+        "owner" => "ownerId",
+        "predecessor" => "predecessorId",
+        "action" => "actionId",
+        "strategy" => "strategyId",
+        "baseline.date" => "baselineOn",
+        "period" => "startYear",
+        "kommunenummer" => "membersInvolved",
+        other => other,
+    };
+    if has(renamed) {
+        renamed.to_owned()
+    } else if has("id") && ["strategy", "subject", "goal"].contains(&domain_field) {
+        "id".to_owned()
+    } else {
+        renamed.to_owned()
+    }
 }
 
 fn members(raw: &[String]) -> ApiResult<Vec<domain::Kommunenummer>> {
-    raw.iter()
-        .map(|k| Ok(domain::Kommunenummer::parse(k)?))
-        .collect()
+    raw.iter().map(|k| kommune("membersInvolved", k)).collect()
 }
 
 fn nok(field: &'static str, kroner: i64) -> ApiResult<domain::Nok> {
@@ -163,7 +217,30 @@ async fn submit(
             format!("is longer than {} characters", Text::PROSE_MAX),
         ));
     }
-    let appended: Appended = app(ctx).store.execute_async(submission).await?;
+    let appended: Appended = app(ctx)
+        .store
+        .execute_async(submission)
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Validation { field, message } => {
+                let given: Vec<String> = ctx
+                    .field()
+                    .arguments()
+                    .ok()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(name, _)| name.as_str() == "input")
+                    .flat_map(|(_, value)| match value {
+                        async_graphql::Value::Object(fields) => {
+                            fields.keys().map(|k| k.to_string()).collect()
+                        }
+                        _ => Vec::new(),
+                    })
+                    .collect();
+                ApiError::validation(input_field(&field, &given), message)
+            }
+            other => other,
+        })?;
     let last = appended
         .events
         .iter()
@@ -830,7 +907,7 @@ impl MutationRoot {
     ) -> FieldResult<OrganizationPayload> {
         let body = CommandBody::AdmitMember {
             organization: domain::OrganizationId(input.organization_id),
-            kommunenummer: domain::Kommunenummer::parse(&input.kommunenummer)?,
+            kommunenummer: kommune("kommunenummer", &input.kommunenummer)?,
             name: title("name", &input.name)?,
         };
         Ok(organization_payload(ctx, input.organization_id, &input.options, body).await?)
@@ -844,7 +921,7 @@ impl MutationRoot {
     ) -> FieldResult<OrganizationPayload> {
         let body = CommandBody::RecordMemberLeaving {
             organization: domain::OrganizationId(input.organization_id),
-            kommunenummer: domain::Kommunenummer::parse(&input.kommunenummer)?,
+            kommunenummer: kommune("kommunenummer", &input.kommunenummer)?,
         };
         Ok(organization_payload(ctx, input.organization_id, &input.options, body).await?)
     }
@@ -957,7 +1034,7 @@ impl MutationRoot {
         let body = CommandBody::DefineFocusArea {
             id: domain::FocusAreaId(id),
             strategy: domain::StrategyId(input.strategy_id),
-            number: domain::AreaNumber::new(input.number.into())?,
+            number: area_number("number", input.number)?,
             title: title("title", &input.title)?,
             description: optional_prose("description", input.description.as_deref())?,
         };
@@ -986,7 +1063,7 @@ impl MutationRoot {
     ) -> FieldResult<FocusAreaPayload> {
         let body = CommandBody::RenumberFocusArea {
             id: domain::FocusAreaId(input.id),
-            number: domain::AreaNumber::new(input.number.into())?,
+            number: area_number("number", input.number)?,
         };
         Ok(focus_area_payload(ctx, input.id, &input.options, body).await?)
     }
@@ -1001,7 +1078,7 @@ impl MutationRoot {
         let body = CommandBody::DefineGoal {
             id: domain::GoalId(id),
             focus_area: domain::FocusAreaId(input.focus_area_id),
-            number: domain::GoalNumber::parse(&input.number)?,
+            number: goal_number("number", &input.number)?,
             wording: prose("wording", &input.wording)?,
             carried_over_from: input.carried_over_from.map(domain::GoalId),
         };
@@ -1018,7 +1095,7 @@ impl MutationRoot {
         let body = CommandBody::MergeGoals {
             id: domain::GoalId(id),
             focus_area: domain::FocusAreaId(input.focus_area_id),
-            number: domain::GoalNumber::parse(&input.number)?,
+            number: goal_number("number", &input.number)?,
             wording: prose("wording", &input.wording)?,
             sources: input.sources.into_iter().map(domain::GoalId).collect(),
         };
@@ -1037,7 +1114,7 @@ impl MutationRoot {
             .map(|part| {
                 Ok(domain::GoalPart {
                     id: domain::GoalId(part.id.unwrap_or_else(Uuid::new_v4)),
-                    number: domain::GoalNumber::parse(&part.number)?,
+                    number: goal_number("number", &part.number)?,
                     wording: prose("wording", &part.wording)?,
                 })
             })
@@ -1108,7 +1185,7 @@ impl MutationRoot {
         };
         let baseline = match (input.baseline_value, input.baseline_on) {
             (Some(value), Some(on)) => Some(domain::Measurement {
-                value: domain::Quantity::new("baselineValue", value)?,
+                value: quantity("baselineValue", value)?,
                 on: on.into(),
             }),
             (None, None) => None,
@@ -1140,7 +1217,7 @@ impl MutationRoot {
     ) -> FieldResult<IndicatorPayload> {
         let body = CommandBody::SetIndicatorTarget {
             id: domain::IndicatorId(input.id),
-            value: domain::Quantity::new("value", input.value)?,
+            value: quantity("value", input.value)?,
             due: input.due.into(),
         };
         Ok(indicator_payload(ctx, input.id, &input.options, body).await?)
@@ -1154,7 +1231,7 @@ impl MutationRoot {
     ) -> FieldResult<IndicatorPayload> {
         let body = CommandBody::RecordMeasurement {
             id: domain::IndicatorId(input.id),
-            value: domain::Quantity::new("value", input.value)?,
+            value: quantity("value", input.value)?,
             comment: optional_prose("comment", input.comment.as_deref())?,
         };
         Ok(indicator_payload(ctx, input.id, &input.options, body).await?)
@@ -1248,7 +1325,7 @@ impl MutationRoot {
     ) -> FieldResult<ActionPayload> {
         let body = CommandBody::SetBudgetLine {
             id: domain::ActionId(input.id),
-            year: domain::Year::new(input.year.into())?,
+            year: year("year", input.year)?,
             category: input.category.into(),
             planned: nok("planned", input.planned)?,
             actual: input.actual.map(|a| nok("actual", a)).transpose()?,

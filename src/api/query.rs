@@ -55,7 +55,11 @@ pub(super) async fn moment(
     };
     Ok(Moment {
         as_of: position,
-        valid_at: valid_at.map(NaiveDate::from).unwrap_or(clock.today),
+        // Dates are compared as text in the read models: keep them to four-digit years.
+        valid_at: valid_at
+            .map(NaiveDate::from)
+            .unwrap_or(clock.today)
+            .clamp(read::FIRST_DATE, read::LAST_DATE),
     })
 }
 
@@ -618,15 +622,24 @@ pub struct Strategy {
 
 impl Strategy {
     pub(super) fn new(view: read::StrategyView, moment: Moment) -> Self {
-        Strategy { view: Arc::new(view), moment, organization: Arc::default() }
+        Strategy {
+            view: Arc::new(view),
+            moment,
+            organization: Arc::default(),
+        }
     }
 
-    async fn organization_view(&self, ctx: &Context<'_>) -> ApiResult<Option<Arc<read::OrganizationView>>> {
+    async fn organization_view(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<Arc<read::OrganizationView>>> {
         let (id, moment) = (self.view.organization_id, self.moment);
         let view = self
             .organization
             .get_or_try_init(|| async move {
-                let view = app(ctx).read(move |conn| Ok(read::organization(conn, id, moment)?)).await?;
+                let view = app(ctx)
+                    .read(move |conn| Ok(read::organization(conn, id, moment)?))
+                    .await?;
                 Ok::<_, ApiError>(view.map(Arc::new))
             })
             .await?;
@@ -841,12 +854,12 @@ impl Strategy {
                     predecessor_id,
                     Moment {
                         as_of,
-                        valid_at: NaiveDate::MAX,
+                        valid_at: read::LAST_DATE,
                     },
                 )?;
                 let Some(now) = now else { return Ok(None) };
                 let valid_at =
-                    NaiveDate::from_ymd_opt(now.period.1, 12, 31).unwrap_or(NaiveDate::MAX);
+                    NaiveDate::from_ymd_opt(now.period.1, 12, 31).unwrap_or(read::LAST_DATE);
                 Ok(
                     read::strategy(conn, predecessor_id, Moment { as_of, valid_at })?
                         .map(|v| (v, valid_at)),
@@ -1303,11 +1316,14 @@ impl Action {
         };
         let organization = self.strategy.organization_view(ctx).await?;
         Ok(organization.and_then(|o| {
-            o.working_groups.iter().find(|g| g.id == owner).map(|g| WorkingGroup {
-                id: g.id,
-                name: g.name.clone(),
-                disbanded: g.disbanded,
-            })
+            o.working_groups
+                .iter()
+                .find(|g| g.id == owner)
+                .map(|g| WorkingGroup {
+                    id: g.id,
+                    name: g.name.clone(),
+                    disbanded: g.disbanded,
+                })
         }))
     }
     /// Kommunenummer of the member municipalities involved.

@@ -216,11 +216,11 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
         }
         RenameWorkingGroup { id, name } => {
-            working_group(state, id, on)?;
+            working_group(state, "id", id, on)?;
             Event::WorkingGroupRenamed { id, name }
         }
         DisbandWorkingGroup { id } => {
-            working_group(state, id, on)?;
+            working_group(state, "id", id, on)?;
             Event::WorkingGroupDisbanded { id }
         }
 
@@ -315,7 +315,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             let strategy = open_strategy(state, id, on)?;
             if strategy.status == StrategyStatus::Adopted {
                 return Err(DomainError::invalid(
-                    "status",
+                    "id",
                     format!("strategy '{id}' is already adopted"),
                 ));
             }
@@ -407,12 +407,12 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
         }
         RewordGoal { id, wording } => {
-            let goal = live_goal(state, id, on)?;
+            let goal = live_goal(state, "id", id, on)?;
             open_strategy(state, goal.strategy, on)?;
             Event::GoalReworded { id, wording }
         }
         RetireGoal { id } => {
-            let goal = never_retired_goal(state, id, on)?;
+            let goal = never_retired_goal(state, "id", id, on)?;
             open_strategy(state, goal.strategy, on)?;
             Event::GoalRetired { id }
         }
@@ -421,7 +421,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             status,
             justification,
         } => {
-            live_goal(state, id, on)?;
+            live_goal(state, "id", id, on)?;
             Event::GoalAssessed {
                 id,
                 status,
@@ -440,7 +440,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         } => {
             match subject {
                 IndicatorSubject::Goal(goal) => {
-                    live_goal(state, goal, on)?;
+                    live_goal(state, "subject", goal, on)?;
                 }
                 IndicatorSubject::Benefit(benefit) => {
                     existing(&state.benefits, "benefit", benefit, on, |b| b.since)?;
@@ -500,7 +500,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             action_owner_and_members(state, owner, &members_involved, on)?;
             let mut seen = HashSet::new();
             for goal in &goals {
-                goal_in_strategy(state, *goal, strategy, on)?;
+                goal_in_strategy(state, "goals", *goal, strategy, on)?;
                 if !seen.insert(goal) {
                     return Err(DomainError::invalid(
                         "goals",
@@ -553,7 +553,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         LinkActionToGoal { id, goal } => {
             let action = existing(&state.actions, "action", id, on, |a| a.since)?;
             open_strategy(state, action.strategy, on)?;
-            goal_in_strategy(state, goal, action.strategy, on)?;
+            goal_in_strategy(state, "goal", goal, action.strategy, on)?;
             if action.goals.contains(&goal) {
                 return Err(DomainError::invalid(
                     "goal",
@@ -699,15 +699,16 @@ fn organization(state: &State, id: OrganizationId, on: NaiveDate) -> Result<(), 
     }
 }
 
-fn working_group(
-    state: &State,
+fn working_group<'s>(
+    state: &'s State,
+    field: &'static str,
     id: WorkingGroupId,
     on: NaiveDate,
-) -> Result<&WorkingGroupState, DomainError> {
+) -> Result<&'s WorkingGroupState, DomainError> {
     let group = existing(&state.working_groups, "working group", id, on, |g| g.since)?;
     match group.disbanded_on {
         Some(disbanded) if disbanded <= on => Err(DomainError::invalid(
-            "id",
+            field,
             format!("working group '{id}' is disbanded from {disbanded}"),
         )),
         _ => Ok(group),
@@ -759,28 +760,35 @@ fn area_number_free(
 }
 
 /// A goal that exists on `on` and is not retired by then.
-fn live_goal(state: &State, id: GoalId, on: NaiveDate) -> Result<&GoalState, DomainError> {
+fn live_goal<'s>(
+    state: &'s State,
+    field: &'static str,
+    id: GoalId,
+    on: NaiveDate,
+) -> Result<&'s GoalState, DomainError> {
     let goal = existing(&state.goals, "goal", id, on, |g| g.since)?;
     match goal.retired_on {
         Some(retired) if retired <= on => Err(DomainError::invalid(
-            "id",
+            field,
             format!("goal '{}' is retired from {retired}", goal.number),
         )),
         _ => Ok(goal),
     }
 }
 
-/// A goal of `strategy` that exists and is not retired on `on`.
+/// A goal of `strategy` that exists and is not retired on `on`; `field`
+/// names the input the goal came in.
 fn goal_in_strategy(
     state: &State,
+    field: &'static str,
     goal: GoalId,
     strategy: StrategyId,
     on: NaiveDate,
 ) -> Result<(), DomainError> {
-    let found = live_goal(state, goal, on)?;
+    let found = live_goal(state, field, goal, on)?;
     if found.strategy != strategy {
         return Err(DomainError::invalid(
-            "goals",
+            field,
             format!("goal '{goal}' belongs to another strategy"),
         ));
     }
@@ -789,11 +797,16 @@ fn goal_in_strategy(
 
 /// A goal that exists on `on` and has no retirement recorded at all: it
 /// can be retired, merged or split once.
-fn never_retired_goal(state: &State, id: GoalId, on: NaiveDate) -> Result<&GoalState, DomainError> {
+fn never_retired_goal<'s>(
+    state: &'s State,
+    field: &'static str,
+    id: GoalId,
+    on: NaiveDate,
+) -> Result<&'s GoalState, DomainError> {
     let goal = existing(&state.goals, "goal", id, on, |g| g.since)?;
     if let Some(retired) = goal.retired_on {
         return Err(DomainError::invalid(
-            "id",
+            field,
             format!("goal '{}' is retired from {retired}", goal.number),
         ));
     }
@@ -820,7 +833,7 @@ fn action_owner_and_members(
     on: NaiveDate,
 ) -> Result<(), DomainError> {
     if let Some(group) = owner {
-        working_group(state, group, on)?;
+        working_group(state, "owner", group, on)?;
     }
     let mut seen = HashSet::new();
     for member in members {
@@ -895,7 +908,7 @@ fn merge_goals(
     }
     let mut seen = HashSet::new();
     for source in &sources {
-        let goal = never_retired_goal(state, *source, on)?;
+        let goal = never_retired_goal(state, "sources", *source, on)?;
         if goal.strategy != area.strategy {
             return Err(DomainError::invalid(
                 "sources",
@@ -931,7 +944,7 @@ fn split_goal(
     id: GoalId,
     into: Vec<GoalPart>,
 ) -> Result<Vec<Event>, DomainError> {
-    let source = never_retired_goal(state, id, on)?;
+    let source = never_retired_goal(state, "id", id, on)?;
     open_strategy(state, source.strategy, on)?;
     let area = focus_area(state, source.focus_area, on)?;
     if into.len() < 2 {

@@ -17,6 +17,20 @@ pub use crate::projection::Moment;
 pub use attainment::{Attainment, attainment_of};
 pub use views::*;
 
+/// The latest date any question can name. The read models compare dates as
+/// "YYYY-MM-DD" text, so the bound must be a four-digit year (chrono's
+/// `NaiveDate::MAX` prints as "+262142-12-31" and sorts first).
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => panic!("9999-12-31 is a date"),
+};
+
+/// The earliest date any question can name (see [`LAST_DATE`]).
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(date) => date,
+    None => panic!("0001-01-01 is a date"),
+};
+
 /// Why a read failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

@@ -134,6 +134,8 @@ pub enum StoreError {
         expected: u64,
         actual: u64,
     },
+    #[error("command id '{command_id}' was already used for a different command")]
+    CommandIdReused { command_id: Uuid },
     #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
     #[error("migrating the database failed")]

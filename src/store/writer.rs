@@ -282,7 +282,17 @@ fn append(
     states: &mut HashMap<OrganizationId, State>,
     submission: &Submission,
 ) -> Result<(Appended, Head), StoreError> {
+    let fingerprint = fingerprint(&submission.command);
     if let Some(previous) = previous_result(tx, submission.command_id)? {
+        let recorded: Option<Vec<u8>> = tx
+            .prepare_cached("SELECT fingerprint FROM command_log WHERE command_id = ?1")?
+            .query_row([submission.command_id.to_string()], |r| r.get(0))
+            .optional()?;
+        if recorded.is_some_and(|r| r != fingerprint) {
+            return Err(StoreError::CommandIdReused {
+                command_id: submission.command_id,
+            });
+        }
         return Ok((previous, head.clone()));
     }
     let body = &submission.command.body;
@@ -397,6 +407,9 @@ fn append(
         });
     }
 
+    tx.prepare_cached("INSERT INTO command_log (command_id, fingerprint) VALUES (?1, ?2)")?
+        .execute(params![command_id, fingerprint.as_slice()])?;
+
     // Only now, with every row written, does the cached state learn the events.
     let state = states.get_mut(&organization).expect("state loaded above");
     for event in &events {
@@ -409,6 +422,13 @@ fn append(
         },
         new_head,
     ))
+}
+
+/// What makes two submissions the same command: the command and its
+/// effective date, not who sent it or which version they saw.
+fn fingerprint(command: &domain::Command) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("{command:?}").as_bytes()).into()
 }
 
 /// The events an earlier submission with this command id appended, if any.

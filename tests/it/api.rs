@@ -665,3 +665,59 @@ fn every_type_field_and_argument_of_the_schema_has_a_description() {
     }
     assert!(missing.is_empty(), "without a description: {missing:#?}");
 }
+
+#[tokio::test]
+async fn a_strategy_is_compared_with_its_predecessor_through_carried_over_goals() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    app.ok(
+        "mutation($g: UUID!) { assessGoal(input: {id: $g, status: PARTIALLY_ACHIEVED, justification: \"delvis nådd ved periodens slutt\", effectiveAt: \"2018-12-31\"}) { receipt { position } } }",
+        json!({ "g": s.goal }),
+    )
+    .await;
+    let next = app
+        .ok(
+            "mutation($o: UUID!, $p: UUID!) { draftStrategy(input: {organizationId: $o, predecessorId: $p, title: \"Regional digitaliseringsstrategi 2019–2022\", startYear: 2019, endYear: 2022, effectiveAt: \"2018-11-01\"}) { strategy { id } } }",
+            json!({ "o": s.organization, "p": s.strategy }),
+        )
+        .await["draftStrategy"]["strategy"]["id"]
+        .clone();
+    let area = app
+        .ok(
+            "mutation($s: UUID!) { defineFocusArea(input: {strategyId: $s, number: 1, title: \"Digital dialog\", effectiveAt: \"2018-11-01\"}) { focusArea { id } } }",
+            json!({ "s": next }),
+        )
+        .await["defineFocusArea"]["focusArea"]["id"]
+        .clone();
+    let carried = app
+        .ok(
+            "mutation($a: UUID!, $from: UUID!) { defineGoal(input: {focusAreaId: $a, number: \"1.1\", wording: \"Kommunene har automatiserte prosesser der tjenesteområdene henger sammen\", carriedOverFrom: $from, effectiveAt: \"2019-01-01\"}) { goal { id } } }",
+            json!({ "a": area, "from": s.goal }),
+        )
+        .await["defineGoal"]["goal"]["id"]
+        .clone();
+    app.ok(
+        "mutation($g: UUID!) { assessGoal(input: {id: $g, status: ACHIEVED, justification: \"nådd\", effectiveAt: \"2020-12-31\"}) { receipt { position } } }",
+        json!({ "g": carried }),
+    )
+    .await;
+    let data = app
+        .ok(
+            "query($s: UUID!) { strategy(id: $s) { predecessorComparison { validAt attainment { score } predecessor { title }
+                carriedOver { goal { number status } previous { number status } } } } }",
+            json!({ "s": next }),
+        )
+        .await;
+    let comparison = &data["strategy"]["predecessorComparison"];
+    assert_eq!(comparison["validAt"], "2018-12-31");
+    assert_eq!(comparison["attainment"]["score"], json!(0.5));
+    assert_eq!(
+        comparison["predecessor"]["title"],
+        "Regional digitaliseringsstrategi 2015–2018"
+    );
+    let carried_over = comparison["carriedOver"].as_array().unwrap();
+    assert_eq!(carried_over.len(), 1);
+    assert_eq!(carried_over[0]["goal"]["status"], "ACHIEVED");
+    assert_eq!(carried_over[0]["previous"]["number"], "1.3");
+    assert_eq!(carried_over[0]["previous"]["status"], "PARTIALLY_ACHIEVED");
+}

@@ -162,7 +162,10 @@ fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
     let mut log = BufReader::new(server.stderr.take().unwrap());
     let started = std::time::Instant::now();
     let address = loop {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no address logged");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no address logged"
+        );
         let mut line = String::new();
         if log.read_line(&mut line).unwrap() == 0 {
             panic!("server exited before listening");
@@ -186,17 +189,29 @@ fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
         "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     ));
-    assert!(graphql.contains(r#"{"data":{"logHead":{"position":0}}"#), "{graphql}");
-    assert!(db.path.exists(), "the database file was created where SPORBAR_DB points");
+    assert!(
+        graphql.contains(r#"{"data":{"logHead":{"position":0}}"#),
+        "{graphql}"
+    );
+    assert!(
+        db.path.exists(),
+        "the database file was created where SPORBAR_DB points"
+    );
     // SIGTERM: a graceful stop with exit code 0.
-    let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
     assert!(term.success());
     let started = std::time::Instant::now();
     let status = loop {
         if let Some(status) = server.try_wait().unwrap() {
             break status;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "server did not stop on SIGTERM");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "server did not stop on SIGTERM"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");

@@ -895,7 +895,7 @@ fn a_disbanded_working_group_cannot_own_an_action() {
             plan_action(Some(SUKSIT), &[], years(2016, 2018), &[]),
             "2015-10-01",
         )
-        .then_invalid("id", &format!("working group '{SUKSIT}' is disbanded"));
+        .then_invalid("owner", &format!("working group '{SUKSIT}' is disbanded"));
 }
 
 // ---------------------------------------------------------------------------
@@ -980,7 +980,7 @@ fn adopting_a_strategy_twice_is_rejected() {
             "2015-09-01",
         )
         .then_invalid(
-            "status",
+            "id",
             &format!("strategy '{STRATEGY_2015}' is already adopted"),
         );
 }
@@ -1486,7 +1486,7 @@ fn a_merge_needs_at_least_two_distinct_live_goals_of_the_same_strategy() {
         );
     kongsberg
         .when(merge("3.2", &[GOAL_3_2, GOAL_1_3]), "2018-11-01")
-        .then_invalid("id", "goal '1.3' is retired from 2016-12-31");
+        .then_invalid("sources", "goal '1.3' is retired from 2016-12-31");
 }
 
 #[test]
@@ -1937,7 +1937,7 @@ fn linking_an_action_to_a_goal_of_another_strategy_is_rejected() {
             "2018-11-01",
         )
         .then_invalid(
-            "goals",
+            "goal",
             &format!("goal '{GOAL_2019_1_3}' belongs to another strategy"),
         );
 }
@@ -2097,7 +2097,7 @@ fn an_indicator_for_a_retired_goal_is_rejected() {
             define_indicator(IndicatorSubject::Goal(GOAL_3_2), None),
             "2018-01-01",
         )
-        .then_invalid("id", "goal '3.2' is retired from 2017-12-31");
+        .then_invalid("subject", "goal '3.2' is retired from 2017-12-31");
 }
 
 #[test]
@@ -2558,7 +2558,7 @@ fn a_retired_goal_cannot_be_linked_to_an_action() {
             },
             "2017-06-01",
         )
-        .then_invalid("id", "goal '3.2' is retired from 2016-12-31");
+        .then_invalid("goal", "goal '3.2' is retired from 2016-12-31");
 }
 
 /// Broke: "+3.02" parsed as goal 3.2, so two spellings named one goal.
@@ -2594,5 +2594,5 @@ fn a_working_group_is_disbanded_only_from_its_disbanding_date() {
     );
     disbanded
         .when(revise_project_period(years(2016, 2018)), "2018-01-01")
-        .then_invalid("id", "working group");
+        .then_invalid("owner", "working group");
 }

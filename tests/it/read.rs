@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use sporbar::domain::*;
 use sporbar::read::{self, Moment};
 
@@ -10,16 +11,21 @@ use crate::support::*;
 
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
 
-fn count(_: &str) {
-    STATEMENTS.fetch_add(1, Ordering::SeqCst);
+/// Called once as each statement finishes.
+fn count(event: TraceEvent<'_>) {
+    if let TraceEvent::Profile(..) = event {
+        STATEMENTS.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// Statements run by one `read::strategy` call on a fresh connection.
 fn statements_for_tree(db: &TestDb, strategy: StrategyId, moment: Moment) -> (u64, usize) {
-    let mut conn = db.raw();
-    conn.trace(Some(count));
+    let conn = db.raw();
+    conn.trace_v2(TraceEventCodes::SQLITE_TRACE_PROFILE, Some(count));
     let before = STATEMENTS.load(Ordering::SeqCst);
-    let view = read::strategy(&conn, strategy.0, moment).unwrap().expect("strategy exists");
+    let view = read::strategy(&conn, strategy.0, moment)
+        .unwrap()
+        .expect("strategy exists");
     let goals = view.areas.iter().map(|a| a.goals.len()).sum();
     (STATEMENTS.load(Ordering::SeqCst) - before, goals)
 }
@@ -29,7 +35,8 @@ fn a_strategy_tree_costs_the_same_number_of_statements_whatever_its_size_or_mome
     let db = TestDb::new();
     let store = db.open();
     let s = Scenario::create(&store);
-    let (small, small_goals) = statements_for_tree(&db, s.strategy, Moment::now(date("2026-01-01")));
+    let (small, small_goals) =
+        statements_for_tree(&db, s.strategy, Moment::now(date("2026-01-01")));
 
     for area_number in 2..=9 {
         let area = FocusAreaId::new_random();
@@ -69,8 +76,16 @@ fn a_strategy_tree_costs_the_same_number_of_statements_whatever_its_size_or_mome
             }
         }
     }
-    let (large, large_goals) = statements_for_tree(&db, s.strategy, Moment::now(date("2026-01-01")));
-    let (past, _) = statements_for_tree(&db, s.strategy, Moment { as_of: 20, valid_at: date("2016-12-31") });
+    let (large, large_goals) =
+        statements_for_tree(&db, s.strategy, Moment::now(date("2026-01-01")));
+    let (past, _) = statements_for_tree(
+        &db,
+        s.strategy,
+        Moment {
+            as_of: 20,
+            valid_at: date("2016-12-31"),
+        },
+    );
     assert_eq!((small_goals, large_goals), (1, 49));
     assert_eq!(small, large, "statements do not grow with the tree");
     assert_eq!(small, past, "a past moment costs what now costs");

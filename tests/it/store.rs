@@ -388,7 +388,7 @@ fn migrations_are_recorded_in_the_database() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(versions, vec![1, 2, 3]);
     drop(db.open()); // a second start applies nothing and succeeds
 }
 
@@ -413,4 +413,21 @@ fn a_foreign_database_or_a_file_that_is_not_sqlite_is_refused_and_left_unchanged
         .expect("refused");
     assert!(matches!(error, StoreError::Foreign { .. }), "{error:?}");
     assert_eq!(std::fs::read(&text).unwrap(), before);
+}
+
+#[test]
+fn an_applied_migration_that_was_edited_afterwards_stops_the_start() {
+    let db = TestDb::new();
+    drop(db.open());
+    // Pretend the file of migration 1 changed after it was applied.
+    db.raw()
+        .execute(
+            "UPDATE refinery_schema_history SET checksum = '1' WHERE version = 1",
+            [],
+        )
+        .unwrap();
+    let error = SqliteStore::open(&db.path, StoreOptions::default())
+        .err()
+        .expect("start refused");
+    assert!(matches!(error, StoreError::Migration(_)), "{error:?}");
 }
