@@ -54,6 +54,14 @@ pub enum Command {
         #[arg(long, env = "SPORBAR_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
     },
+    /// Import a plan file (docs/plan-format.md): only its differences from
+    /// the log are appended, all or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        /// The plan file (TOML).
+        file: PathBuf,
+    },
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
     /// Recompute the hash chain; exit non-zero naming the first bad position.
@@ -101,6 +109,23 @@ pub fn init_tracing(format: LogFormat) {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { db, listen } => serve(&db.db, listen)?,
+        Command::Import { db, file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading '{}'", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let store = SqliteStore::open(&db.db, StoreOptions::default())
+                .with_context(|| format!("opening database '{}'", db.db.display()))?;
+            let report = crate::plan::import(&store, &name, &text, crate::api::today())?;
+            println!(
+                "imported '{}': {} commands, {} events appended",
+                file.display(),
+                report.commands,
+                report.events
+            );
+        }
         Command::Rebuild(db) => {
             let store = open_existing(&db.db)?;
             let replayed = store.rebuild().context("rebuilding the read models")?;

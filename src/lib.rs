@@ -8,6 +8,8 @@ pub mod cli;
 /// The strategy domain: commands, events, rules (`decide`) and the decision
 /// state (`State::apply`). Pure: no IO, no clock.
 pub mod domain;
+/// Plan files: an organization and its strategies in TOML, imported as commands.
+pub mod plan;
 /// Read models: bitemporal facts derived from the log, and their queries.
 pub mod projection;
 /// Typed views of the read models at any moment: organizations, strategy

@@ -148,6 +148,13 @@ pub enum StoreError {
     },
     #[error("'{path}' is not a Sporbar database: {why}")]
     Foreign { path: String, why: String },
+    /// A command of an all-or-nothing batch was refused; nothing was stored.
+    #[error("command {index} of the batch was refused: {source}")]
+    InBatch {
+        index: usize,
+        #[source]
+        source: Box<StoreError>,
+    },
     /// The batch's transaction did not commit; nothing of it was stored.
     #[error("the commit failed, nothing was stored: {0}")]
     CommitFailed(String),

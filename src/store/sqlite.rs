@@ -127,6 +127,16 @@ impl SqliteStore {
             .map_err(|_| StoreError::WriterGone)?
     }
 
+    /// Commits all `submissions` in one transaction, or none of them. A
+    /// refusal comes back as `StoreError::InBatch` with the index of the
+    /// command refused. Not for async contexts.
+    pub fn execute_all(&self, submissions: Vec<Submission>) -> Result<Vec<Appended>, StoreError> {
+        self.writer
+            .submit_all(submissions)
+            .blocking_recv()
+            .map_err(|_| StoreError::WriterGone)?
+    }
+
     /// Submits a command and waits for its commit, asynchronously.
     pub async fn execute_async(&self, submission: Submission) -> Result<Appended, StoreError> {
         self.submit(submission)

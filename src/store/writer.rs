@@ -26,6 +26,8 @@ type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 enum Job {
     Append(Box<Submission>, Reply<Appended>),
+    /// Several commands, all committed or none.
+    AppendAll(Vec<Submission>, Reply<Vec<Appended>>),
     Rebuild(Reply<u64>),
 }
 
@@ -43,6 +45,17 @@ impl WriterHandle {
         if let Some(jobs) = &self.jobs {
             // A send error means the writer is gone; the dropped reply tells the caller.
             let _ = jobs.send(Job::Append(Box::new(submission), reply));
+        }
+        receiver
+    }
+
+    pub(super) fn submit_all(
+        &self,
+        submissions: Vec<Submission>,
+    ) -> oneshot::Receiver<Result<Vec<Appended>, StoreError>> {
+        let (reply, receiver) = oneshot::channel();
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::AppendAll(submissions, reply));
         }
         receiver
     }
@@ -155,6 +168,10 @@ impl Writer {
                         self.commit_batch(std::mem::take(&mut appends));
                         let _ = reply.send(self.rebuild());
                     }
+                    Job::AppendAll(submissions, reply) => {
+                        self.commit_batch(std::mem::take(&mut appends));
+                        let _ = reply.send(self.commit_all(&submissions));
+                    }
                 }
                 if appends.len() < self.max_batch {
                     next = queue.try_recv().ok();
@@ -229,6 +246,48 @@ impl Writer {
         }
         tx.commit()?;
         Ok(results)
+    }
+
+    /// Commits every submission in one transaction, or none: the first
+    /// refusal rolls back all of them and is returned with its index.
+    fn commit_all(&mut self, submissions: &[Submission]) -> Result<Vec<Appended>, StoreError> {
+        let head_before = self.head.clone();
+        let result = (|| {
+            let Writer {
+                conn,
+                clock,
+                head,
+                states,
+                ..
+            } = self;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut results = Vec::with_capacity(submissions.len());
+            for (index, submission) in submissions.iter().enumerate() {
+                let (appended, new_head) = append(&tx, clock.as_ref(), head, states, submission)
+                    .map_err(|error| StoreError::InBatch {
+                        index,
+                        source: Box::new(error),
+                    })?;
+                *head = new_head;
+                results.push(appended);
+            }
+            tx.commit()?;
+            Ok(results)
+        })();
+        match result {
+            Ok(results) => {
+                if self.head.position > head_before.position {
+                    let _ = self.committed.send(self.head.position);
+                }
+                Ok(results)
+            }
+            Err(error) => {
+                // Nothing of the batch exists; the caches may have learned part of it.
+                self.head = head_before;
+                self.states.clear();
+                Err(error)
+            }
+        }
     }
 
     fn rebuild(&mut self) -> Result<u64, StoreError> {

@@ -6,6 +6,7 @@ mod api_support;
 mod catalogue;
 mod cli;
 mod domain;
+mod import;
 mod properties;
 mod read;
 mod store;
