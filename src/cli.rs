@@ -62,6 +62,21 @@ pub enum Command {
         /// The plan file (TOML).
         file: PathBuf,
     },
+    /// Write an organization and its strategies as a plan file to standard
+    /// output, now or at any moment.
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// The organization's id.
+        #[arg(long)]
+        organization: Uuid,
+        /// The world at this date (default: everything known, at any date).
+        #[arg(long)]
+        valid_at: Option<chrono::NaiveDate>,
+        /// What the system knew at this instant (RFC 3339; default: now).
+        #[arg(long)]
+        as_of: Option<DateTime<Utc>>,
+    },
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
     /// Recompute the hash chain; exit non-zero naming the first bad position.
@@ -125,6 +140,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.commands,
                 report.events
             );
+        }
+        Command::Export {
+            db,
+            organization,
+            valid_at,
+            as_of,
+        } => {
+            let store = open_existing(&db.db)?;
+            let reader = store.reader()?;
+            let as_of = match as_of {
+                Some(at) => crate::projection::position_at(&reader, at)?,
+                None => u64::MAX,
+            };
+            let moment = crate::read::Moment {
+                as_of,
+                valid_at: valid_at.unwrap_or(crate::read::LAST_DATE),
+            };
+            let text = crate::plan::export(&reader, organization, moment)?
+                .with_context(|| format!("no organization '{organization}' at that moment"))?;
+            print!("{text}");
         }
         Command::Rebuild(db) => {
             let store = open_existing(&db.db)?;

@@ -37,6 +37,8 @@ pub struct PlanFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub name: String,
     pub registered: PlanDate,
@@ -58,6 +60,8 @@ pub struct MemberSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkingGroupSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub name: String,
     pub formed: PlanDate,
@@ -74,6 +78,8 @@ pub struct Adoption {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrategySpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub title: String,
     pub start_year: i64,
@@ -94,7 +100,10 @@ pub struct StrategySpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FocusAreaSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub number: i64,
+    pub defined: Option<PlanDate>,
     pub title: String,
     pub description: Option<String>,
     #[serde(default)]
@@ -104,6 +113,8 @@ pub struct FocusAreaSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoalSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub number: String,
     pub wording: String,
     pub defined: Option<PlanDate>,
@@ -126,6 +137,8 @@ pub struct AssessmentSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub name: String,
     pub unit: String,
@@ -165,6 +178,8 @@ pub struct MeasurementSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub kind: String,
     pub title: String,
@@ -206,6 +221,8 @@ pub struct BudgetSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BenefitSpec {
+    /// An explicit id; by default the id is derived from the keys.
+    pub id: Option<uuid::Uuid>,
     pub key: String,
     pub action: Option<String>,
     pub stakeholder: String,

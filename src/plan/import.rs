@@ -155,6 +155,7 @@ pub fn plan_commands(
         org_key: plan.organization.get_ref().key.clone(),
         actor: format!("import:{file}"),
         out: Vec::new(),
+        goal_ids: HashMap::new(),
     };
     if plan.format != 1 {
         return Err(generator.error(
@@ -183,6 +184,8 @@ struct Generator<'a> {
     org_key: String,
     actor: String,
     out: Vec<PlannedCommand>,
+    /// Every goal of the file so far, by "strategy key/goal number".
+    goal_ids: HashMap<String, domain::GoalId>,
 }
 
 /// Everything known, at any date, as of now.
@@ -203,6 +206,11 @@ fn origin<T>(item: &Spanned<T>, path: String) -> Origin {
 impl Generator<'_> {
     fn id(&self, path: &str) -> Uuid {
         Uuid::new_v5(&NAMESPACE, format!("{}/{path}", self.org_key).as_bytes())
+    }
+
+    /// The file's explicit id, or the one derived from `path`.
+    fn id_or(&self, explicit: Option<Uuid>, path: &str) -> Uuid {
+        explicit.unwrap_or_else(|| self.id(path))
     }
 
     fn error(&self, origin: &Origin, message: impl Into<String>) -> PlanError {
@@ -269,7 +277,7 @@ impl Generator<'_> {
     ) -> Result<(), PlanError> {
         let spec = plan.organization.get_ref();
         let here = origin(&plan.organization, "organization".into());
-        let org = domain::OrganizationId(self.id("organization"));
+        let org = domain::OrganizationId(self.id_or(spec.id, "organization"));
         let current = read::organization(conn, org.0, everything())
             .map_err(|e| self.error(&here, e.to_string()))?;
         let name = self.title(&here, "name", &spec.name)?;
@@ -330,7 +338,7 @@ impl Generator<'_> {
         for (i, group) in spec.working_groups.iter().enumerate() {
             let at = origin(group, format!("organization.working_groups[{i}]"));
             let g = group.get_ref();
-            let id = domain::WorkingGroupId(self.id(&format!("working-group/{}", g.key)));
+            let id = domain::WorkingGroupId(self.id_or(g.id, &format!("working-group/{}", g.key)));
             if groups.insert(g.key.clone(), id).is_some() {
                 return Err(self.error(
                     &at,
@@ -394,7 +402,7 @@ impl Generator<'_> {
     ) -> Result<Option<(Origin, NaiveDate, domain::StrategyId)>, PlanError> {
         let spec = item.get_ref();
         let path = format!("strategy/{}", spec.key);
-        let id = domain::StrategyId(self.id(&path));
+        let id = domain::StrategyId(self.id_or(spec.id, &path));
         if strategies.insert(spec.key.clone(), id).is_some() {
             return Err(self.error(at, format!("key: strategy '{}' is listed twice", spec.key)));
         }
@@ -461,7 +469,9 @@ impl Generator<'_> {
             let area_at = origin(area, format!("{}.focus_areas[{a}]", at.path));
             let area_spec = area.get_ref();
             let number = self.value(&area_at, domain::AreaNumber::new(area_spec.number))?;
-            let area_id = domain::FocusAreaId(self.id(&format!("{path}/area/{}", number.get())));
+            let area_id = domain::FocusAreaId(
+                self.id_or(area_spec.id, &format!("{path}/area/{}", number.get())),
+            );
             let area_view = current
                 .as_ref()
                 .and_then(|v| v.areas.iter().find(|x| x.id == area_id.0));
@@ -471,7 +481,7 @@ impl Generator<'_> {
             match area_view {
                 None => self.push(
                     &area_at,
-                    spec.drafted.0,
+                    area_spec.defined.unwrap_or(spec.drafted).0,
                     CommandBody::DefineFocusArea {
                         id: area_id,
                         strategy: id,
@@ -501,7 +511,10 @@ impl Generator<'_> {
                 let goal_at = origin(goal, format!("{}.goals[{g}]", area_at.path));
                 let goal_spec = goal.get_ref();
                 let number = self.value(&goal_at, domain::GoalNumber::parse(&goal_spec.number))?;
-                let goal_id = domain::GoalId(self.id(&format!("{path}/goal/{number}")));
+                let goal_id =
+                    domain::GoalId(self.id_or(goal_spec.id, &format!("{path}/goal/{number}")));
+                self.goal_ids
+                    .insert(format!("{}/{number}", spec.key), goal_id);
                 if goals.insert(number.to_string(), goal_id).is_some() {
                     return Err(self.error(
                         &goal_at,
@@ -517,14 +530,15 @@ impl Generator<'_> {
                         let (strategy_key, goal_number) = reference.split_once('/').ok_or_else(|| {
                             self.error(&goal_at, format!("carried_over_from: '{reference}' is not \"strategy key/goal number\""))
                         })?;
-                        if !strategies.contains_key(strategy_key) {
-                            return Err(self.error(&goal_at, format!("carried_over_from: no earlier strategy has the key '{strategy_key}'")));
-                        }
                         let goal_number =
                             self.value(&goal_at, domain::GoalNumber::parse(goal_number))?;
-                        Some(domain::GoalId(
-                            self.id(&format!("strategy/{strategy_key}/goal/{goal_number}")),
-                        ))
+                        let origin_goal = self
+                            .goal_ids
+                            .get(&format!("{strategy_key}/{goal_number}"))
+                            .copied();
+                        Some(origin_goal.ok_or_else(|| {
+                            self.error(&goal_at, format!("carried_over_from: no earlier strategy in this file has the goal '{reference}'"))
+                        })?)
                     }
                 };
                 match goal_view {
@@ -653,7 +667,9 @@ impl Generator<'_> {
         known: &[read::IndicatorView],
     ) -> Result<(), PlanError> {
         let spec = item.get_ref();
-        let id = domain::IndicatorId(self.id(&format!("{parent_path}/indicator/{}", spec.key)));
+        let id = domain::IndicatorId(
+            self.id_or(spec.id, &format!("{parent_path}/indicator/{}", spec.key)),
+        );
         let view = known.iter().find(|v| v.id == id.0);
         let defined = spec.defined.map(|d| d.0).unwrap_or(parent_date);
         if view.is_none() {
@@ -732,7 +748,8 @@ impl Generator<'_> {
         follow_ups: &mut Vec<(Origin, NaiveDate, CommandBody)>,
     ) -> Result<domain::ActionId, PlanError> {
         let spec = item.get_ref();
-        let id = domain::ActionId(self.id(&format!("{strategy_path}/action/{}", spec.key)));
+        let id =
+            domain::ActionId(self.id_or(spec.id, &format!("{strategy_path}/action/{}", spec.key)));
         let view = current.and_then(|v| v.actions.iter().find(|a| a.id == id.0));
         let kind = self.value(at, domain::ActionKind::parse(&spec.kind))?;
         let title = self.title(at, "title", &spec.title)?;
@@ -902,7 +919,7 @@ impl Generator<'_> {
     ) -> Result<(), PlanError> {
         let spec = item.get_ref();
         let path = format!("{strategy_path}/benefit/{}", spec.key);
-        let id = domain::BenefitId(self.id(&path));
+        let id = domain::BenefitId(self.id_or(spec.id, &path));
         let view = current.and_then(|v| v.benefits.iter().find(|b| b.id == id.0));
         let action = match &spec.action {
             None => None,

@@ -4,8 +4,10 @@
 //! differences, all in one transaction: an unchanged file appends nothing,
 //! an edited file appends only its edits, a wrong file appends nothing.
 
+mod export;
 mod format;
 mod import;
 
+pub use export::export;
 pub use format::PlanFile;
 pub use import::{ImportReport, PlanError, import, plan_commands};

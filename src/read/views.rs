@@ -114,8 +114,11 @@ pub struct MemberView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkingGroupView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub name: String,
     pub disbanded: bool,
+    pub disbanded_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +130,8 @@ pub struct StrategyView {
     pub vision: Option<String>,
     pub predecessor: Option<Uuid>,
     pub status: String,
+    /// From when the status holds (the closing date for a closed strategy).
+    pub status_since: NaiveDate,
     /// Who adopted it and the date (the adoption's effective date).
     pub adoption: Option<Dated<String>>,
     pub since: NaiveDate,
@@ -138,6 +143,8 @@ pub struct StrategyView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AreaView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub number: u8,
     pub title: String,
     pub description: Option<String>,
@@ -147,6 +154,8 @@ pub struct AreaView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoalView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub area_id: Uuid,
     pub number: String,
     pub wording: String,
@@ -182,6 +191,8 @@ pub struct Assessment {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub name: String,
     pub unit: String,
     pub direction: String,
@@ -202,6 +213,8 @@ pub struct Measured {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub kind: String,
     pub title: String,
     pub description: Option<String>,
@@ -233,6 +246,8 @@ pub struct BudgetLineView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitView {
     pub id: Uuid,
+    /// From when it exists (its creating event's effective date).
+    pub since: NaiveDate,
     pub action: Option<Uuid>,
     pub stakeholder: String,
     pub category: String,
@@ -306,8 +321,13 @@ pub fn organization(
             let group = Fields::of(&facts, e.id);
             group.exists().then(|| WorkingGroupView {
                 id: e.id,
+                since: since(&group),
                 name: group.str("name").unwrap_or_default(),
                 disbanded: group.value("disbanded").as_bool() == Some(true),
+                disbanded_on: group
+                    .latest("disbanded")
+                    .filter(|r| r.value.as_bool() == Some(true))
+                    .map(|r| r.effective_at),
             })
         })
         .collect();
@@ -352,6 +372,7 @@ fn indicators_of(rows: &[EntityRow], facts: &Timelines, parent: Uuid) -> Vec<Ind
             targets.sort_by_key(|t| t.value.0);
             Some(IndicatorView {
                 id: e.id,
+                since: since(&f),
                 name: text(definition, "name").unwrap_or_default(),
                 unit: text(definition, "unit").unwrap_or_default(),
                 direction: text(definition, "direction").unwrap_or_default(),
@@ -401,6 +422,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
             let f = Fields::of(facts, e.id);
             f.exists().then(|| GoalView {
                 id: e.id,
+                since: since(&f),
                 area_id: e.parent_id.unwrap_or_default(),
                 number: f.str("number").unwrap_or_default(),
                 wording: f.str("wording").unwrap_or_default(),
@@ -446,6 +468,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
             area_goals.sort_by_key(GoalView::sort_key);
             Some(AreaView {
                 id: e.id,
+                since: since(&f),
                 number: f.value("number").as_u64().unwrap_or_default() as u8,
                 title: f.str("title").unwrap_or_default(),
                 description: f.str("description"),
@@ -480,6 +503,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
             let status_history: Vec<_> = f.timeline("status").iter().map(status_note).collect();
             Some(ActionView {
                 id: e.id,
+                since: since(&f),
                 kind: f.str("kind").unwrap_or_default(),
                 title: text(details, "title").unwrap_or_default(),
                 description: text(details, "description"),
@@ -521,6 +545,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
             let d = f.value("details");
             Some(BenefitView {
                 id: e.id,
+                since: since(&f),
                 action: d.get("action").and_then(uuid_of),
                 stakeholder: text(d, "stakeholder").unwrap_or_default(),
                 category: text(d, "category").unwrap_or_default(),
@@ -548,6 +573,10 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
         vision: root.str("vision"),
         predecessor: uuid_of(root.value("predecessor")),
         status: root.str("status").unwrap_or_default(),
+        status_since: root
+            .latest("status")
+            .map(|r| r.effective_at)
+            .unwrap_or(NaiveDate::MIN),
         adoption,
         since: since(&root),
         areas,
