@@ -53,7 +53,14 @@ pub enum Command {
         /// Address to listen on; port 0 picks a free port (the log says which).
         #[arg(long, env = "SPORBAR_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Load the demo data first (the source documents as plan files);
+        /// data already loaded is not loaded twice.
+        #[arg(long, env = "SPORBAR_DEMO")]
+        demo: bool,
     },
+    /// Load the demo data: Kongsbergregionen 2015–2018, IKT Orkidé 2018–2021
+    /// and 2022–2025, Digitale Helgeland.
+    Demo(DbArg),
     /// Import a plan file (docs/plan-format.md): only its differences from
     /// the log are appended, all or nothing.
     Import {
@@ -123,7 +130,14 @@ pub fn init_tracing(format: LogFormat) {
 /// Runs one subcommand. The exit code is 0 on success; errors are returned.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen } => serve(&db.db, listen)?,
+        Command::Serve { db, listen, demo } => serve(&db.db, listen, demo)?,
+        Command::Demo(db) => {
+            let store = SqliteStore::open(&db.db, StoreOptions::default())
+                .with_context(|| format!("opening database '{}'", db.db.display()))?;
+            for (name, report) in crate::plan::load_demo(&store, crate::api::today())? {
+                println!("{name}: {} events appended", report.events);
+            }
+        }
         Command::Import { db, file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading '{}'", file.display()))?;
@@ -224,9 +238,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(path: &Path, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+fn serve(path: &Path, listen: std::net::SocketAddr, demo: bool) -> anyhow::Result<()> {
     let store = SqliteStore::open(path, StoreOptions::default())
         .with_context(|| format!("opening database '{}'", path.display()))?;
+    if demo {
+        for (name, report) in crate::plan::load_demo(&store, crate::api::today())? {
+            tracing::info!(file = name, events = report.events, "demo data loaded");
+        }
+    }
     let store = std::sync::Arc::new(store);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime

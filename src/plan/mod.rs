@@ -11,3 +11,23 @@ mod import;
 pub use export::export;
 pub use format::PlanFile;
 pub use import::{ImportReport, PlanError, import, plan_commands};
+
+/// The demo data: the source documents of `shared/seeds`, encoded as plan
+/// files in `demo/` and built into the binary, so a fresh machine needs
+/// nothing else.
+pub const DEMO_FILES: &[(&str, &str)] = &[
+    ("kongsbergregionen.toml", include_str!("../../demo/kongsbergregionen.toml")),
+    ("ikt-orkide.toml", include_str!("../../demo/ikt-orkide.toml")),
+    ("digitale-helgeland.toml", include_str!("../../demo/digitale-helgeland.toml")),
+];
+
+/// Imports every demo file; importing them again appends nothing.
+pub fn load_demo(
+    store: &crate::store::SqliteStore,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(&'static str, ImportReport)>, PlanError> {
+    DEMO_FILES
+        .iter()
+        .map(|(name, text)| Ok((*name, import(store, name, text, today)?)))
+        .collect()
+}

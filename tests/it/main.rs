@@ -5,6 +5,7 @@ mod api_mutations;
 mod api_support;
 mod catalogue;
 mod cli;
+mod demo;
 mod domain;
 mod import;
 mod properties;
