@@ -106,6 +106,7 @@ fn seed(store: &SqliteStore) -> StrategyId {
                 title: text(&format!("Hovedprosjekt {area_number}")),
                 description: None,
                 owner: None,
+                focus_area: None,
                 members_involved: vec![],
                 period: Period::new(Year::new(2016).unwrap(), Year::new(2018).unwrap()).unwrap(),
                 goals: goals.clone(),

@@ -218,6 +218,7 @@ fn setup(db: &Path) -> (GoalId, ActionId) {
             title: title("Velferdsteknologi"),
             description: None,
             owner: None,
+            focus_area: None,
             members_involved: vec![],
             period: period(2016, 2018),
             goals: vec![goal],

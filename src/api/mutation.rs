@@ -164,6 +164,7 @@ fn input_field(domain_field: &str, given: &[String]) -> String {
         "goal" | "subject" => "goalId",
         "goals" => "goalIds",
         "owner" => "ownerId",
+        "focusArea" => "focusAreaId",
         "predecessor" => "predecessorId",
         "action" => "actionId",
         "strategy" => "strategyId",
@@ -737,6 +738,8 @@ pub struct PlanActionInput {
     pub description: Option<String>,
     /// The working group that owns it.
     pub owner_id: Option<Uuid>,
+    /// The focus area the action is reported under (its budget counts there).
+    pub focus_area_id: Option<Uuid>,
     /// Kommunenummer of the members involved.
     #[graphql(default)]
     pub members_involved: Vec<String>,
@@ -765,6 +768,8 @@ pub struct ReviseActionInput {
     pub description: Option<String>,
     /// The working group that owns it.
     pub owner_id: Option<Uuid>,
+    /// The focus area the action is reported under (its budget counts there).
+    pub focus_area_id: Option<Uuid>,
     /// Kommunenummer of the members involved.
     #[graphql(default)]
     pub members_involved: Vec<String>,
@@ -1251,6 +1256,7 @@ impl MutationRoot {
             title: title("title", &input.title)?,
             description: optional_prose("description", input.description.as_deref())?,
             owner: input.owner_id.map(domain::WorkingGroupId),
+            focus_area: input.focus_area_id.map(domain::FocusAreaId),
             members_involved: members(&input.members_involved)?,
             period: period(input.start_year, input.end_year)?,
             goals: input.goal_ids.into_iter().map(domain::GoalId).collect(),
@@ -1270,6 +1276,7 @@ impl MutationRoot {
             title: title("title", &input.title)?,
             description: optional_prose("description", input.description.as_deref())?,
             owner: input.owner_id.map(domain::WorkingGroupId),
+            focus_area: input.focus_area_id.map(domain::FocusAreaId),
             members_involved: members(&input.members_involved)?,
             period: period(input.start_year, input.end_year)?,
             decommissioning: input.decommissioning,

@@ -647,9 +647,13 @@ impl Strategy {
     }
 }
 
-/// Which area an action's budget counts for: the lowest-numbered focus area
-/// among its linked goals (an action serving several areas is counted once).
+/// Which area an action's budget counts for: its own focus area when it has
+/// one, else the lowest-numbered focus area among its linked goals (an
+/// action serving several areas is counted once).
 fn primary_area(view: &read::StrategyView, action: &read::ActionView) -> Option<Uuid> {
+    if action.focus_area.is_some() {
+        return action.focus_area;
+    }
     view.areas
         .iter()
         .find(|area| area.goals.iter().any(|g| action.goals.contains(&g.id)))
@@ -1325,6 +1329,11 @@ impl Action {
                     disbanded: g.disbanded,
                 })
         }))
+    }
+    /// The focus area it is reported under: its own, or the lowest-numbered
+    /// area among its goals.
+    async fn focus_area_id(&self) -> Option<Uuid> {
+        primary_area(&self.strategy.view, self.view())
     }
     /// Kommunenummer of the member municipalities involved.
     async fn members_involved(&self) -> &[String] {

@@ -146,6 +146,8 @@ pub enum CommandBody {
         title: Text,
         description: Option<Text>,
         owner: Option<WorkingGroupId>,
+        /// The focus area the action is reported under (its budget counts there).
+        focus_area: Option<FocusAreaId>,
         members_involved: Vec<Kommunenummer>,
         period: Period,
         goals: Vec<GoalId>,
@@ -156,6 +158,8 @@ pub enum CommandBody {
         title: Text,
         description: Option<Text>,
         owner: Option<WorkingGroupId>,
+        /// The focus area the action is reported under (its budget counts there).
+        focus_area: Option<FocusAreaId>,
         members_involved: Vec<Kommunenummer>,
         period: Period,
         decommissioning: bool,

@@ -487,6 +487,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             title,
             description,
             owner,
+            focus_area,
             members_involved,
             period,
             goals,
@@ -498,6 +499,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
             action_period_inside(plan, period)?;
             action_owner_and_members(state, owner, &members_involved, on)?;
+            area_in_strategy(state, focus_area, strategy, on)?;
             let mut seen = HashSet::new();
             for goal in &goals {
                 goal_in_strategy(state, "goals", *goal, strategy, on)?;
@@ -515,6 +517,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
                 title,
                 description,
                 owner,
+                focus_area,
                 members_involved,
                 period,
                 goals,
@@ -526,6 +529,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             title,
             description,
             owner,
+            focus_area,
             members_involved,
             period,
             decommissioning,
@@ -540,11 +544,13 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
                 ));
             }
             action_owner_and_members(state, owner, &members_involved, on)?;
+            area_in_strategy(state, focus_area, action.strategy, on)?;
             Event::ActionRevised {
                 id,
                 title,
                 description,
                 owner,
+                focus_area,
                 members_involved,
                 period,
                 decommissioning,
@@ -983,4 +989,22 @@ fn split_goal(
         into: into.iter().map(|p| p.id).collect(),
     });
     Ok(events)
+}
+
+/// An action's focus area, when given, must be one of its strategy's.
+fn area_in_strategy(
+    state: &State,
+    area: Option<FocusAreaId>,
+    strategy: StrategyId,
+    on: NaiveDate,
+) -> Result<(), DomainError> {
+    let Some(area) = area else { return Ok(()) };
+    let found = existing(&state.focus_areas, "focus area", area, on, |a| a.since)?;
+    if found.strategy != strategy {
+        return Err(DomainError::invalid(
+            "focusArea",
+            format!("focus area '{area}' belongs to another strategy"),
+        ));
+    }
+    Ok(())
 }

@@ -136,6 +136,8 @@ pub enum Event {
         title: Text,
         description: Option<Text>,
         owner: Option<WorkingGroupId>,
+        /// The focus area the action is reported under (its budget counts there).
+        focus_area: Option<FocusAreaId>,
         members_involved: Vec<Kommunenummer>,
         period: Period,
         goals: Vec<GoalId>,
@@ -146,6 +148,8 @@ pub enum Event {
         title: Text,
         description: Option<Text>,
         owner: Option<WorkingGroupId>,
+        /// The focus area the action is reported under (its budget counts there).
+        focus_area: Option<FocusAreaId>,
         members_involved: Vec<Kommunenummer>,
         period: Period,
         decommissioning: bool,

@@ -208,6 +208,12 @@ fn write_strategy(
         if let Some(owner) = action.owner.and_then(|o| groups.get(&o)) {
             line(out, "owner", q(owner));
         }
+        if let Some(area) = action
+            .focus_area
+            .and_then(|a| s.areas.iter().find(|x| x.id == a))
+        {
+            line(out, "focus_area", area.number);
+        }
         if !action.members_involved.is_empty() {
             let members: Vec<String> = action.members_involved.iter().map(|m| q(m)).collect();
             line(out, "members_involved", format!("[{}]", members.join(", ")));

@@ -185,6 +185,8 @@ pub struct ActionSpec {
     pub title: String,
     pub description: Option<String>,
     pub owner: Option<String>,
+    /// The number of the focus area the action is reported under.
+    pub focus_area: Option<i64>,
     #[serde(default)]
     pub members_involved: Vec<String>,
     pub start_year: i64,

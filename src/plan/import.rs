@@ -464,6 +464,7 @@ impl Generator<'_> {
 
         // Goals by number, for actions and carry-overs.
         let mut goals: HashMap<String, domain::GoalId> = HashMap::new();
+        let mut areas: HashMap<u8, domain::FocusAreaId> = HashMap::new();
         let mut follow_ups: Vec<(Origin, NaiveDate, CommandBody)> = Vec::new();
         for (a, area) in spec.focus_areas.iter().enumerate() {
             let area_at = origin(area, format!("{}.focus_areas[{a}]", at.path));
@@ -472,6 +473,7 @@ impl Generator<'_> {
             let area_id = domain::FocusAreaId(
                 self.id_or(area_spec.id, &format!("{path}/area/{}", number.get())),
             );
+            areas.insert(number.get(), area_id);
             let area_view = current
                 .as_ref()
                 .and_then(|v| v.areas.iter().find(|x| x.id == area_id.0));
@@ -620,6 +622,7 @@ impl Generator<'_> {
                 id,
                 groups,
                 &goals,
+                &areas,
                 current.as_ref(),
                 &mut follow_ups,
             )?;
@@ -744,6 +747,7 @@ impl Generator<'_> {
         strategy: domain::StrategyId,
         groups: &HashMap<String, domain::WorkingGroupId>,
         goals: &HashMap<String, domain::GoalId>,
+        areas: &HashMap<u8, domain::FocusAreaId>,
         current: Option<&read::StrategyView>,
         follow_ups: &mut Vec<(Origin, NaiveDate, CommandBody)>,
     ) -> Result<domain::ActionId, PlanError> {
@@ -759,6 +763,17 @@ impl Generator<'_> {
             Some(key) => Some(*groups.get(key).ok_or_else(|| {
                 self.error(at, format!("owner: no working group has the key '{key}'"))
             })?),
+        };
+        let focus_area = match spec.focus_area {
+            None => None,
+            Some(number) => Some(
+                u8::try_from(number)
+                    .ok()
+                    .and_then(|n| areas.get(&n).copied())
+                    .ok_or_else(|| {
+                        self.error(at, format!("focus_area: no focus area of this strategy has the number '{number}'"))
+                    })?,
+            ),
         };
         let members = spec
             .members_involved
@@ -790,6 +805,7 @@ impl Generator<'_> {
                     title,
                     description,
                     owner,
+                    focus_area,
                     members_involved: members,
                     period,
                     goals: goal_ids,
@@ -800,6 +816,7 @@ impl Generator<'_> {
                 let changed = view.title != title.as_str()
                     || view.description.as_deref() != description.as_ref().map(Text::as_str)
                     || view.owner != owner.map(|o| o.0)
+                    || view.focus_area != focus_area.map(|a| a.0)
                     || view
                         .members_involved
                         .iter()
@@ -816,6 +833,7 @@ impl Generator<'_> {
                             title,
                             description,
                             owner,
+                            focus_area,
                             members_involved: members,
                             period,
                             decommissioning: spec.decommissioning,

@@ -16,9 +16,18 @@ pub use import::{ImportReport, PlanError, import, plan_commands};
 /// files in `demo/` and built into the binary, so a fresh machine needs
 /// nothing else.
 pub const DEMO_FILES: &[(&str, &str)] = &[
-    ("kongsbergregionen.toml", include_str!("../../demo/kongsbergregionen.toml")),
-    ("ikt-orkide.toml", include_str!("../../demo/ikt-orkide.toml")),
-    ("digitale-helgeland.toml", include_str!("../../demo/digitale-helgeland.toml")),
+    (
+        "kongsbergregionen.toml",
+        include_str!("../../demo/kongsbergregionen.toml"),
+    ),
+    (
+        "ikt-orkide.toml",
+        include_str!("../../demo/ikt-orkide.toml"),
+    ),
+    (
+        "digitale-helgeland.toml",
+        include_str!("../../demo/digitale-helgeland.toml"),
+    ),
 ];
 
 /// Imports every demo file; importing them again appends nothing.

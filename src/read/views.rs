@@ -219,6 +219,8 @@ pub struct ActionView {
     pub title: String,
     pub description: Option<String>,
     pub owner: Option<Uuid>,
+    /// The focus area the action is reported under, when one is given.
+    pub focus_area: Option<Uuid>,
     pub members_involved: Vec<String>,
     pub period: (i32, i32),
     pub decommissioning: bool,
@@ -508,6 +510,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
                 title: text(details, "title").unwrap_or_default(),
                 description: text(details, "description"),
                 owner: details.get("owner").and_then(uuid_of),
+                focus_area: details.get("focusArea").and_then(uuid_of),
                 members_involved: details
                     .get("membersInvolved")
                     .and_then(Value::as_array)

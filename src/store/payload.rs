@@ -265,6 +265,7 @@ pub fn encode(event: &Event) -> Encoded {
             title,
             description,
             owner,
+            focus_area,
             members_involved,
             period,
             goals,
@@ -276,6 +277,7 @@ pub fn encode(event: &Event) -> Encoded {
             title: title.to_string(),
             description: description.as_ref().map(Text::to_string),
             owner: owner.map(|o| o.0),
+            focus_area: focus_area.map(|a| a.0),
             members_involved: members_involved.iter().map(|k| k.to_string()).collect(),
             period: period.into(),
             goals: goals.iter().map(|g| g.0).collect(),
@@ -286,6 +288,7 @@ pub fn encode(event: &Event) -> Encoded {
             title,
             description,
             owner,
+            focus_area,
             members_involved,
             period,
             decommissioning,
@@ -294,6 +297,7 @@ pub fn encode(event: &Event) -> Encoded {
             title: title.to_string(),
             description: description.as_ref().map(Text::to_string),
             owner: owner.map(|o| o.0),
+            focus_area: focus_area.map(|a| a.0),
             members_involved: members_involved.iter().map(|k| k.to_string()).collect(),
             period: period.into(),
             decommissioning: *decommissioning,
@@ -1300,6 +1304,9 @@ pub struct ActionPlanned {
     /// The working group that owns it, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Uuid>,
+    /// The focus area it is reported under, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus_area: Option<Uuid>,
     /// The member municipalities taking part, by kommunenummer.
     pub members_involved: Vec<String>,
     /// The years it runs.
@@ -1313,7 +1320,7 @@ pub struct ActionPlanned {
 impl Payload for ActionPlanned {
     const EVENT_TYPE: &'static str = "ActionPlanned";
     const VERSION: u32 = 1;
-    const MEANING: &'static str = "an action (tiltak) was planned in a strategy with its kind, title, description, owning working group, member municipalities involved, period, the goals it serves and whether it decommissions something";
+    const MEANING: &'static str = "an action (tiltak) was planned in a strategy with its kind, title, description, owning working group, the focus area it is reported under, member municipalities involved, period, the goals it serves and whether it decommissions something";
 
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::ActionPlanned {
@@ -1323,6 +1330,7 @@ impl Payload for ActionPlanned {
             title: Text::title("title", &self.title)?,
             description: optional("description", self.description, Text::prose)?,
             owner: self.owner.map(WorkingGroupId),
+            focus_area: self.focus_area.map(FocusAreaId),
             members_involved: kommunenumre(&self.members_involved)?,
             period: self.period.parse()?,
             goals: self.goals.into_iter().map(GoalId).collect(),
@@ -1345,6 +1353,9 @@ pub struct ActionRevised {
     /// The working group that owns it; absent means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Uuid>,
+    /// The focus area it is reported under, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus_area: Option<Uuid>,
     /// The member municipalities taking part, by kommunenummer.
     pub members_involved: Vec<String>,
     /// The years it runs.
@@ -1356,7 +1367,7 @@ pub struct ActionRevised {
 impl Payload for ActionRevised {
     const EVENT_TYPE: &'static str = "ActionRevised";
     const VERSION: u32 = 1;
-    const MEANING: &'static str = "an action's title, description, owner, members involved, period and decommissioning flag were replaced by the ones given (its goals are linked separately)";
+    const MEANING: &'static str = "an action's title, description, owner, focus area, members involved, period and decommissioning flag were replaced by the ones given (its goals are linked separately)";
 
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::ActionRevised {
@@ -1364,6 +1375,7 @@ impl Payload for ActionRevised {
             title: Text::title("title", &self.title)?,
             description: optional("description", self.description, Text::prose)?,
             owner: self.owner.map(WorkingGroupId),
+            focus_area: self.focus_area.map(FocusAreaId),
             members_involved: kommunenumre(&self.members_involved)?,
             period: self.period.parse()?,
             decommissioning: self.decommissioning,
@@ -1756,6 +1768,7 @@ pub fn samples() -> Vec<Event> {
                 "Anskaffe og innføre én skjemaløsning for alle kommunene."
             )),
             owner: Some(group),
+            focus_area: Some(area),
             members_involved: vec![kommune("3905"), kommune("3907")],
             period: period(2021, 2023),
             goals: vec![goal],
@@ -1766,6 +1779,7 @@ pub fn samples() -> Vec<Event> {
             title: title("Felles skjemaløsning og avvikling av papirskjema"),
             description: None,
             owner: None,
+            focus_area: None,
             members_involved: vec![kommune("3905")],
             period: period(2021, 2024),
             decommissioning: true,

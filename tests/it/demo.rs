@@ -14,11 +14,18 @@ fn every_demo_file_imports_and_importing_again_appends_nothing() {
     let store = db.open();
     let first = plan::load_demo(&store, date("2026-11-26")).unwrap();
     for (name, report) in &first {
-        assert!(report.events > 10, "{name} appended only {} events", report.events);
+        assert!(
+            report.events > 10,
+            "{name} appended only {} events",
+            report.events
+        );
     }
     let again = plan::load_demo(&store, date("2026-11-26")).unwrap();
     for (name, report) in again {
-        assert_eq!(report.events, 0, "{name} appended events on the second import");
+        assert_eq!(
+            report.events, 0,
+            "{name} appended events on the second import"
+        );
     }
     assert!(store.verify().unwrap().problem.is_none());
 }
@@ -29,13 +36,21 @@ fn every_demo_file_round_trips_through_export() {
         let first_db = TestDb::new();
         let first = first_db.open();
         plan::import(&first, name, text, date("2026-11-26")).unwrap();
-        let everything = sporbar::read::Moment { as_of: u64::MAX, valid_at: sporbar::read::LAST_DATE };
-        let organization = sporbar::read::organization_ids(&first.reader().unwrap(), everything).unwrap()[0];
-        let exported = plan::export(&first.reader().unwrap(), organization, everything).unwrap().unwrap();
+        let everything = sporbar::read::Moment {
+            as_of: u64::MAX,
+            valid_at: sporbar::read::LAST_DATE,
+        };
+        let organization =
+            sporbar::read::organization_ids(&first.reader().unwrap(), everything).unwrap()[0];
+        let exported = plan::export(&first.reader().unwrap(), organization, everything)
+            .unwrap()
+            .unwrap();
         let second_db = TestDb::new();
         let second = second_db.open();
         plan::import(&second, "exported.toml", &exported, date("2026-11-26")).unwrap();
-        let again = plan::export(&second.reader().unwrap(), organization, everything).unwrap().unwrap();
+        let again = plan::export(&second.reader().unwrap(), organization, everything)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             exported.lines().skip(1).collect::<Vec<_>>(),
             again.lines().skip(1).collect::<Vec<_>>(),
@@ -60,7 +75,9 @@ const KONGSBERG_BUDGET: &[(u8, [i64; 3])] = &[
 async fn kongsbergregionens_budget_equals_the_documents_totals_per_area_and_year() {
     let app = spawn_app().await;
     let store = app.store.clone();
-    tokio::task::spawn_blocking(move || plan::load_demo(&store, date("2026-11-26")).unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || plan::load_demo(&store, date("2026-11-26")).unwrap())
+        .await
+        .unwrap();
     let data = app
         .ok(
             "{ strategies { title budgetTotals { year planned } focusAreas { number budgetTotals { year planned } } } }",
@@ -74,15 +91,34 @@ async fn kongsbergregionens_budget_equals_the_documents_totals_per_area_and_year
         .find(|s| s["title"].as_str().unwrap().contains("2015"))
         .expect("Kongsbergregionen's strategy 2015–2018");
     let planned = |totals: &serde_json::Value, year: i64| {
-        totals.as_array().unwrap().iter().find(|t| t["year"] == year).map(|t| t["planned"].as_i64().unwrap()).unwrap_or(0)
+        totals
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["year"] == year)
+            .map(|t| t["planned"].as_i64().unwrap())
+            .unwrap_or(0)
     };
     for (number, per_year) in KONGSBERG_BUDGET {
-        let area = strategy["focusAreas"].as_array().unwrap().iter().find(|a| a["number"] == *number).unwrap();
+        let area = strategy["focusAreas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["number"] == *number)
+            .unwrap();
         for (year, expected) in (2016..=2018).zip(per_year) {
-            assert_eq!(planned(&area["budgetTotals"], year), *expected, "area {number}, {year}");
+            assert_eq!(
+                planned(&area["budgetTotals"], year),
+                *expected,
+                "area {number}, {year}"
+            );
         }
     }
     for (year, total) in [(2016, 10_880_300), (2017, 11_530_300), (2018, 5_688_000)] {
-        assert_eq!(planned(&strategy["budgetTotals"], year), total, "total {year}");
+        assert_eq!(
+            planned(&strategy["budgetTotals"], year),
+            total,
+            "total {year}"
+        );
     }
 }

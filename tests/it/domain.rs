@@ -322,6 +322,7 @@ fn digital_dialog_project() -> (Event, &'static str) {
             title: title("Hovedprosjekt Digital dialog"),
             description: None,
             owner: Some(SUKSIT),
+            focus_area: None,
             members_involved: vec![kommune("3006"), kommune("3808")],
             period: years(2016, 2018),
             goals: vec![GOAL_1_3],
@@ -427,6 +428,7 @@ fn plan_action(
         title: title("Hovedprosjekt Digital kompetanse 2016–2018"),
         description: None,
         owner,
+        focus_area: None,
         members_involved: members.iter().map(|k| kommune(k)).collect(),
         period,
         goals: goals.to_vec(),
@@ -440,6 +442,7 @@ fn revise_project_period(period: Period) -> CommandBody {
         title: title("Hovedprosjekt Digital dialog"),
         description: None,
         owner: Some(SUKSIT),
+        focus_area: None,
         members_involved: vec![kommune("3006"), kommune("3808")],
         period,
         decommissioning: false,
@@ -1721,6 +1724,7 @@ fn planning_an_action_records_it_whole() {
                 title: title("Hovedprosjekt Digital dialog"),
                 description: None,
                 owner: Some(SUKSIT),
+                focus_area: None,
                 members_involved: vec![kommune("3006"), kommune("3808")],
                 period: years(2016, 2018),
                 goals: vec![GOAL_1_3],
@@ -1887,6 +1891,7 @@ fn revising_an_action_period_that_still_covers_its_budget_lines_is_accepted() {
             title: title("Hovedprosjekt Digital dialog"),
             description: None,
             owner: Some(SUKSIT),
+            focus_area: None,
             members_involved: vec![kommune("3006"), kommune("3808")],
             period: years(2017, 2018),
             decommissioning: false,
@@ -2595,4 +2600,21 @@ fn a_working_group_is_disbanded_only_from_its_disbanding_date() {
     disbanded
         .when(revise_project_period(years(2016, 2018)), "2018-01-01")
         .then_invalid("owner", "working group");
+}
+
+#[test]
+fn an_action_is_reported_under_a_focus_area_of_its_own_strategy_only() {
+    let plan = given(&kongsbergregionen()).and(&successor_strategy());
+    let mut body = plan_action(None, &[], years(2016, 2018), &[]);
+    if let CommandBody::PlanAction { focus_area, .. } = &mut body {
+        *focus_area = Some(DIGITAL_DIALOG_2019);
+    }
+    plan.when(body.clone(), "2018-11-01").then_invalid(
+        "focusArea",
+        &format!("focus area '{DIGITAL_DIALOG_2019}' belongs to another strategy"),
+    );
+    if let CommandBody::PlanAction { focus_area, .. } = &mut body {
+        *focus_area = Some(KOMPETANSE);
+    }
+    assert!(plan.when(body, "2018-11-01").result.is_ok());
 }

@@ -160,6 +160,7 @@ impl Scenario {
                 title: title("Digital dialog – hovedprosjekt"),
                 description: None,
                 owner: None,
+                focus_area: None,
                 members_involved: vec![],
                 period: Period::new(Year::new(2016).unwrap(), Year::new(2018).unwrap()).unwrap(),
                 goals: vec![s.goal],
