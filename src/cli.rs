@@ -37,6 +37,12 @@ pub enum LogFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub struct DbArg {
     /// The SQLite database file.
@@ -83,6 +89,24 @@ pub enum Command {
         /// What the system knew at this instant (RFC 3339; default: now).
         #[arg(long)]
         as_of: Option<DateTime<Utc>>,
+    },
+    /// Write a strategy's annual status report (årsrapport) per 31.12 of a
+    /// year to standard output.
+    Report {
+        #[command(flatten)]
+        db: DbArg,
+        /// The strategy's id.
+        #[arg(long)]
+        strategy: Uuid,
+        /// The year: the report shows the status per 31 December.
+        #[arg(long)]
+        year: i32,
+        /// What the system knew at this instant (RFC 3339; default: now).
+        #[arg(long)]
+        as_of: Option<DateTime<Utc>>,
+        /// html (a self-contained page with charts) or markdown.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
     },
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
@@ -174,6 +198,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let text = crate::plan::export(&reader, organization, moment)?
                 .with_context(|| format!("no organization '{organization}' at that moment"))?;
             print!("{text}");
+        }
+        Command::Report {
+            db,
+            strategy,
+            year,
+            as_of,
+            format,
+        } => {
+            let store = open_existing(&db.db)?;
+            let reader = store.reader()?;
+            let as_of = match as_of {
+                Some(at) => crate::projection::position_at(&reader, at)?,
+                None => u64::MAX,
+            };
+            let report = crate::report::annual_report(&reader, strategy, year, as_of)?
+                .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
+            match format {
+                ReportFormat::Html => print!("{}", crate::report::to_html(&report)),
+                ReportFormat::Markdown => print!("{}", crate::report::to_markdown(&report)),
+            }
         }
         Command::Rebuild(db) => {
             let store = open_existing(&db.db)?;

@@ -15,5 +15,7 @@ pub mod projection;
 /// Typed views of the read models at any moment: organizations, strategy
 /// trees, attainment.
 pub mod read;
+/// The annual status report of a strategy, in Markdown and HTML with SVG charts.
+pub mod report;
 /// The event store: append-only SQLite log, hash chain, single writer.
 pub mod store;

@@ -3,6 +3,7 @@
 
 mod enums;
 mod error;
+mod exports;
 mod graphiql;
 mod http;
 mod mutation;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
             async_graphql_axum::GraphQLSubscription::new(schema.clone()),
         )
         .merge(graphiql::routes())
+        .merge(exports::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/", get(http::index))
         .with_state(http::HttpState { app: state, schema })

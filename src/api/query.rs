@@ -531,6 +531,11 @@ impl Organization {
             })
             .collect()
     }
+    /// Download link of its plan file (docs/plan-format.md): every
+    /// strategy with its dated facts, importable again.
+    async fn plan_file_url(&self) -> String {
+        format!("/export/organizations/{}/plan.toml", self.view.id)
+    }
     /// Its strategies at the same moment.
     async fn strategies(&self, ctx: &Context<'_>) -> FieldResult<Vec<Strategy>> {
         let (id, moment) = (self.view.id, self.moment);
@@ -645,19 +650,6 @@ impl Strategy {
             .await?;
         Ok(view.clone())
     }
-}
-
-/// Which area an action's budget counts for: its own focus area when it has
-/// one, else the lowest-numbered focus area among its linked goals (an
-/// action serving several areas is counted once).
-fn primary_area(view: &read::StrategyView, action: &read::ActionView) -> Option<Uuid> {
-    if action.focus_area.is_some() {
-        return action.focus_area;
-    }
-    view.areas
-        .iter()
-        .find(|area| area.goals.iter().any(|g| action.goals.contains(&g.id)))
-        .map(|area| area.id)
 }
 
 fn budget_totals<'a>(actions: impl Iterator<Item = &'a read::ActionView>) -> Vec<BudgetTotal> {
@@ -900,10 +892,37 @@ impl Strategy {
             carried_over,
         }))
     }
+    /// Download link of the annual status report (årsrapport) per 31.12 of
+    /// `year`, as this answer knows the log: a self-contained HTML page with
+    /// charts, or Markdown.
+    async fn report_url(
+        &self,
+        #[graphql(desc = "The report's year: the status per 31 December.")] year: i32,
+        #[graphql(desc = "MARKDOWN for Markdown; HTML by default.", default)] format: ReportFormat,
+    ) -> String {
+        let extension = match format {
+            ReportFormat::Html => "html",
+            ReportFormat::Markdown => "md",
+        };
+        format!(
+            "/export/strategies/{}/report.{extension}?year={year}",
+            self.view.id
+        )
+    }
     /// The log position and chain hash this answer was computed at.
     async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
         Ok(computed_at(ctx, self.moment).await?)
     }
+}
+
+/// The form of a downloadable report.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// A self-contained HTML page with SVG charts.
+    #[default]
+    Html,
+    /// Markdown.
+    Markdown,
 }
 
 impl Strategy {
@@ -1028,7 +1047,7 @@ impl FocusArea {
         view.actions
             .iter()
             .enumerate()
-            .filter(|(_, a)| primary_area(view, a) == Some(area))
+            .filter(|(_, a)| read::primary_area(view, a) == Some(area))
             .map(|(index, _)| Action {
                 strategy: self.strategy.clone(),
                 index,
@@ -1042,7 +1061,7 @@ impl FocusArea {
         budget_totals(
             view.actions
                 .iter()
-                .filter(|a| primary_area(view, a) == Some(area)),
+                .filter(|a| read::primary_area(view, a) == Some(area)),
         )
     }
 }
@@ -1333,7 +1352,7 @@ impl Action {
     /// The focus area it is reported under: its own, or the lowest-numbered
     /// area among its goals.
     async fn focus_area_id(&self) -> Option<Uuid> {
-        primary_area(&self.strategy.view, self.view())
+        read::primary_area(&self.strategy.view, self.view())
     }
     /// Kommunenummer of the member municipalities involved.
     async fn members_involved(&self) -> &[String] {

@@ -587,3 +587,16 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
         benefits,
     })
 }
+
+/// Which area an action's budget counts for: its own focus area when it has
+/// one, else the lowest-numbered focus area among its linked goals (an
+/// action serving several areas is counted once).
+pub fn primary_area(view: &StrategyView, action: &ActionView) -> Option<Uuid> {
+    if action.focus_area.is_some() {
+        return action.focus_area;
+    }
+    view.areas
+        .iter()
+        .find(|area| area.goals.iter().any(|g| action.goals.contains(&g.id)))
+        .map(|area| area.id)
+}

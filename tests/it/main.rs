@@ -10,6 +10,7 @@ mod domain;
 mod import;
 mod properties;
 mod read;
+mod report;
 mod store;
 mod support;
 mod temporal;

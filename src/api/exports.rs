@@ -1,0 +1,151 @@
+//! Downloads: the exports of a strategy or organization at any moment, as
+//! files, so the web page can offer them as links.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::HttpState;
+use crate::read::{self, Moment};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportParams {
+    /// The report's year (status per 31.12).
+    year: Option<i32>,
+    /// The world at this date (plan file; default: every date).
+    valid_at: Option<NaiveDate>,
+    /// What the system knew at this instant (default: now).
+    as_of: Option<DateTime<Utc>>,
+}
+
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/export/strategies/{id}/report.html", get(report_html))
+        .route("/export/strategies/{id}/report.md", get(report_markdown))
+        .route("/export/organizations/{id}/plan.toml", get(plan_file))
+}
+
+fn download(content_type: &'static str, file_name: String, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn problem(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+async fn report(
+    state: HttpState,
+    id: Uuid,
+    params: ExportParams,
+) -> Result<crate::report::AnnualReport, Response> {
+    let year = params.year.ok_or_else(|| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "give the report's year: ?year=2021".into(),
+        )
+    })?;
+    let as_of = params.as_of;
+    let found = state
+        .app
+        .read(move |conn| {
+            let position = match as_of {
+                Some(at) => crate::projection::position_at(conn, at)?,
+                None => u64::MAX,
+            };
+            Ok(crate::report::annual_report(conn, id, year, position)?)
+        })
+        .await
+        .map_err(|e| {
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the report could not be made: {}", e.message()),
+            )
+        })?;
+    found.ok_or_else(|| {
+        problem(
+            StatusCode::NOT_FOUND,
+            format!("no strategy '{id}' per 31.12.{year}"),
+        )
+    })
+}
+
+async fn report_html(
+    State(state): State<HttpState>,
+    Path(id): Path<Uuid>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    match report(state, id, params).await {
+        Ok(report) => download(
+            "text/html; charset=utf-8",
+            format!("statusrapport-{}.html", report.year),
+            crate::report::to_html(&report),
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn report_markdown(
+    State(state): State<HttpState>,
+    Path(id): Path<Uuid>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    match report(state, id, params).await {
+        Ok(report) => download(
+            "text/markdown; charset=utf-8",
+            format!("statusrapport-{}.md", report.year),
+            crate::report::to_markdown(&report),
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn plan_file(
+    State(state): State<HttpState>,
+    Path(id): Path<Uuid>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    let (valid_at, as_of) = (params.valid_at, params.as_of);
+    let text = state
+        .app
+        .read(move |conn| {
+            let position = match as_of {
+                Some(at) => crate::projection::position_at(conn, at)?,
+                None => u64::MAX,
+            };
+            let moment = Moment {
+                as_of: position,
+                valid_at: valid_at.unwrap_or(read::LAST_DATE),
+            };
+            Ok(crate::plan::export(conn, id, moment)?)
+        })
+        .await;
+    match text {
+        Ok(Some(text)) => download("application/toml; charset=utf-8", "plan.toml".into(), text),
+        Ok(None) => problem(StatusCode::NOT_FOUND, format!("no organization '{id}'")),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the export failed: {}", e.message()),
+        ),
+    }
+}
