@@ -187,10 +187,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let store = open_existing(&db.db)?;
             let reader = store.reader()?;
-            let as_of = match as_of {
-                Some(at) => crate::projection::position_at(&reader, at)?,
-                None => u64::MAX,
-            };
+            let as_of = crate::projection::position_as_of(&reader, as_of)?;
             let moment = crate::read::Moment {
                 as_of,
                 valid_at: valid_at.unwrap_or(crate::read::LAST_DATE),
@@ -208,10 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let store = open_existing(&db.db)?;
             let reader = store.reader()?;
-            let as_of = match as_of {
-                Some(at) => crate::projection::position_at(&reader, at)?,
-                None => u64::MAX,
-            };
+            let as_of = crate::projection::position_as_of(&reader, as_of)?;
             let report = crate::report::annual_report(&reader, strategy, year, as_of)?
                 .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
             match format {

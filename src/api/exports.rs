@@ -69,10 +69,7 @@ async fn report(
     let found = state
         .app
         .read(move |conn| {
-            let position = match as_of {
-                Some(at) => crate::projection::position_at(conn, at)?,
-                None => u64::MAX,
-            };
+            let position = crate::projection::position_as_of(conn, as_of)?;
             Ok(crate::report::annual_report(conn, id, year, position)?)
         })
         .await
@@ -129,10 +126,7 @@ async fn plan_file(
     let text = state
         .app
         .read(move |conn| {
-            let position = match as_of {
-                Some(at) => crate::projection::position_at(conn, at)?,
-                None => u64::MAX,
-            };
+            let position = crate::projection::position_as_of(conn, as_of)?;
             let moment = Moment {
                 as_of: position,
                 valid_at: valid_at.unwrap_or(read::LAST_DATE),

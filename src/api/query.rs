@@ -1386,13 +1386,7 @@ impl Action {
         self.view()
             .status_history
             .iter()
-            .map(|s| StatusChange {
-                status: s.value.status.clone(),
-                note: s.value.note.clone(),
-                effective_at: s.effective_at.into(),
-                recorded_at: s.recorded_at,
-                actor: s.actor.clone(),
-            })
+            .map(StatusChange::from)
             .collect()
     }
     /// The goals it serves.
@@ -1452,6 +1446,18 @@ pub struct StatusChange {
     pub recorded_at: DateTime<Utc>,
     /// Who recorded it.
     pub actor: String,
+}
+
+impl From<&read::Dated<read::ActionStatusNote>> for StatusChange {
+    fn from(s: &read::Dated<read::ActionStatusNote>) -> Self {
+        StatusChange {
+            status: s.value.status.clone(),
+            note: s.value.note.clone(),
+            effective_at: s.effective_at.into(),
+            recorded_at: s.recorded_at,
+            actor: s.actor.clone(),
+        }
+    }
 }
 
 /// A budget line (budsjettpost): one action, one year, one category.
@@ -1551,13 +1557,7 @@ impl Benefit {
         self.view()
             .realisation
             .iter()
-            .map(|s| StatusChange {
-                status: s.value.status.clone(),
-                note: s.value.note.clone(),
-                effective_at: s.effective_at.into(),
-                recorded_at: s.recorded_at,
-                actor: s.actor.clone(),
-            })
+            .map(StatusChange::from)
             .collect()
     }
     /// Its indicators.

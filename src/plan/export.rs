@@ -239,33 +239,12 @@ fn write_strategy(
         }
         line(out, "planned", action.since);
         // The PLANNED status an action starts with is implied by `planned`.
-        let statuses: Vec<_> = action
-            .status_history
-            .iter()
-            .filter(|st| {
-                !(st.effective_at == action.since
-                    && st.value.status == "PLANNED"
-                    && st.value.note.is_none())
-            })
-            .collect();
-        if !statuses.is_empty() {
-            out.push_str("status = [\n");
-            for st in statuses {
-                let note = st
-                    .value
-                    .note
-                    .as_deref()
-                    .map(|n| format!(", note = {}", q(n)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {{ on = {}, status = {}{note} }},",
-                    st.effective_at,
-                    q(&st.value.status)
-                );
-            }
-            out.push_str("]\n");
-        }
+        statuses(
+            out,
+            "status",
+            &action.status_history,
+            (action.since, "PLANNED"),
+        );
         if !action.budget.is_empty() {
             out.push_str("budget = [\n");
             for b in &action.budget {
@@ -310,35 +289,50 @@ fn write_strategy(
             line(out, "due", due);
         }
         line(out, "identified", benefit.since);
-        let realisation: Vec<_> = benefit
-            .realisation
-            .iter()
-            .filter(|r| {
-                !(r.effective_at == benefit.since
-                    && r.value.status == "IDENTIFIED"
-                    && r.value.note.is_none())
-            })
-            .collect();
-        if !realisation.is_empty() {
-            out.push_str("realisation = [\n");
-            for r in realisation {
-                let note = r
-                    .value
-                    .note
-                    .as_deref()
-                    .map(|n| format!(", note = {}", q(n)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {{ on = {}, status = {}{note} }},",
-                    r.effective_at,
-                    q(&r.value.status)
-                );
-            }
-            out.push_str("]\n");
-        }
+        // The IDENTIFIED status a benefit starts with is implied by `identified`.
+        statuses(
+            out,
+            "realisation",
+            &benefit.realisation,
+            (benefit.since, "IDENTIFIED"),
+        );
         write_indicators(out, "strategies.benefits.indicators", &benefit.indicators);
     }
+}
+
+/// A dated list of statuses with notes, leaving out the one the entity
+/// started with (implied by its creation date).
+fn statuses(
+    out: &mut String,
+    name: &str,
+    history: &[read::Dated<read::ActionStatusNote>],
+    initial: (NaiveDate, &str),
+) {
+    let shown: Vec<_> = history
+        .iter()
+        .filter(|s| {
+            !(s.effective_at == initial.0 && s.value.status == initial.1 && s.value.note.is_none())
+        })
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{name} = [");
+    for s in shown {
+        let note = s
+            .value
+            .note
+            .as_deref()
+            .map(|n| format!(", note = {}", q(n)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {{ on = {}, status = {}{note} }},",
+            s.effective_at,
+            q(&s.value.status)
+        );
+    }
+    out.push_str("]\n");
 }
 
 fn write_indicators(out: &mut String, table: &str, indicators: &[read::IndicatorView]) {

@@ -660,6 +660,34 @@ impl Generator<'_> {
         Ok(closing)
     }
 
+    /// The dated statuses of the file that the log does not hold yet, as
+    /// commands made by `command`.
+    fn status_changes<S: std::fmt::Display>(
+        &self,
+        items: &[Spanned<StatusSpec>],
+        path: &str,
+        known: &[read::Dated<read::ActionStatusNote>],
+        parse: fn(&str) -> Result<S, DomainError>,
+        command: impl Fn(S, Option<Text>) -> CommandBody,
+    ) -> Result<Vec<(Origin, NaiveDate, CommandBody)>, PlanError> {
+        let mut out = Vec::new();
+        for (n, item) in items.iter().enumerate() {
+            let here = origin(item, format!("{path}[{n}]"));
+            let s = item.get_ref();
+            let status = self.value(&here, parse(&s.status))?;
+            let note = self.optional_prose(&here, "note", &s.note)?;
+            let same = known.iter().any(|x| {
+                x.effective_at == s.on.0
+                    && x.value.status == status.to_string()
+                    && x.value.note.as_deref() == note.as_ref().map(Text::as_str)
+            });
+            if !same {
+                out.push((here, s.on.0, command(status, note)));
+            }
+        }
+        Ok(out)
+    }
+
     fn indicator(
         &mut self,
         item: &Spanned<IndicatorSpec>,
@@ -864,30 +892,15 @@ impl Generator<'_> {
                 }
             }
         }
-        for (n, status) in spec.status.iter().enumerate() {
-            let here = origin(status, format!("{}.status[{n}]", at.path));
-            let s = status.get_ref();
-            let value = self.value(&here, domain::ActionStatus::parse(&s.status))?;
-            let note = self.optional_prose(&here, "note", &s.note)?;
-            let same = view.is_some_and(|v| {
-                v.status_history.iter().any(|x| {
-                    x.effective_at == s.on.0
-                        && x.value.status == value.as_str()
-                        && x.value.note.as_deref() == note.as_ref().map(Text::as_str)
-                })
-            });
-            if !same {
-                follow_ups.push((
-                    here,
-                    s.on.0,
-                    CommandBody::ChangeActionStatus {
-                        id,
-                        status: value,
-                        note,
-                    },
-                ));
-            }
-        }
+        let known = view.map(|v| v.status_history.as_slice()).unwrap_or(&[]);
+        let changes = self.status_changes(
+            &spec.status,
+            &format!("{}.status", at.path),
+            known,
+            domain::ActionStatus::parse,
+            |status, note| CommandBody::ChangeActionStatus { id, status, note },
+        )?;
+        follow_ups.extend(changes);
         for (n, line) in spec.budget.iter().enumerate() {
             let here = origin(line, format!("{}.budget[{n}]", at.path));
             let b = line.get_ref();
@@ -990,30 +1003,15 @@ impl Generator<'_> {
                 }
             }
         }
-        for (n, status) in spec.realisation.iter().enumerate() {
-            let here = origin(status, format!("{}.realisation[{n}]", at.path));
-            let s = status.get_ref();
-            let value = self.value(&here, domain::BenefitStatus::parse(&s.status))?;
-            let note = self.optional_prose(&here, "note", &s.note)?;
-            let same = view.is_some_and(|v| {
-                v.realisation.iter().any(|x| {
-                    x.effective_at == s.on.0
-                        && x.value.status == value.as_str()
-                        && x.value.note.as_deref() == note.as_ref().map(Text::as_str)
-                })
-            });
-            if !same {
-                follow_ups.push((
-                    here,
-                    s.on.0,
-                    CommandBody::RecordBenefitRealisation {
-                        id,
-                        status: value,
-                        note,
-                    },
-                ));
-            }
-        }
+        let known = view.map(|v| v.realisation.as_slice()).unwrap_or(&[]);
+        let changes = self.status_changes(
+            &spec.realisation,
+            &format!("{}.realisation", at.path),
+            known,
+            domain::BenefitStatus::parse,
+            |status, note| CommandBody::RecordBenefitRealisation { id, status, note },
+        )?;
+        follow_ups.extend(changes);
         let known = view.map(|v| v.indicators.as_slice()).unwrap_or(&[]);
         for (n, indicator) in spec.indicators.iter().enumerate() {
             let here = origin(indicator, format!("{}.indicators[{n}]", at.path));

@@ -485,6 +485,18 @@ pub fn snapshot(
     Ok(out)
 }
 
+/// The position an optional "as of" instant stands for: everything when
+/// none is given.
+pub fn position_as_of(
+    conn: &Connection,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> rusqlite::Result<u64> {
+    match at {
+        Some(at) => position_at(conn, at),
+        None => Ok(u64::MAX),
+    }
+}
+
 /// The log position the system had reached at instant `at` (0 before the first event).
 pub fn position_at(conn: &Connection, at: chrono::DateTime<chrono::Utc>) -> rusqlite::Result<u64> {
     conn.prepare_cached("SELECT coalesce(max(position), 0) FROM events WHERE recorded_at <= ?1")?

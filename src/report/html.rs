@@ -211,11 +211,7 @@ pub fn to_html(report: &AnnualReport) -> String {
             }
             let _ = writeln!(out, "</tbody></table>");
         }
-        let actions: Vec<_> = s
-            .actions
-            .iter()
-            .filter(|a| read::primary_area(s, a) == Some(area.id))
-            .collect();
+        let actions = report.action_lines(area.id);
         if !actions.is_empty() {
             let _ = writeln!(
                 out,
@@ -223,29 +219,13 @@ pub fn to_html(report: &AnnualReport) -> String {
                 report.year
             );
             for action in actions {
-                let planned: i64 = action
-                    .budget
-                    .iter()
-                    .filter(|b| b.year == report.year)
-                    .map(|b| b.planned)
-                    .sum();
-                let actual: i64 = action
-                    .budget
-                    .iter()
-                    .filter(|b| b.year == report.year)
-                    .filter_map(|b| b.actual)
-                    .sum();
                 let _ = writeln!(
                     out,
                     "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                    esc(&action.title),
-                    action_status_label(&action.status.value.status),
-                    kroner(planned),
-                    if actual > 0 {
-                        kroner(actual)
-                    } else {
-                        "–".to_owned()
-                    }
+                    esc(action.title),
+                    action.status,
+                    kroner(action.planned),
+                    action.actual.map(kroner).unwrap_or_else(|| "–".to_owned())
                 );
             }
             let _ = writeln!(out, "</tbody></table>");
@@ -258,28 +238,10 @@ pub fn to_html(report: &AnnualReport) -> String {
             out,
             "<section aria-labelledby=\"gevinster\"><h2 id=\"gevinster\">Gevinster per interessent</h2>"
         );
-        for stakeholder in [
-            "CITIZENS",
-            "EMPLOYEES",
-            "RELATIVES",
-            "ORGANISATION",
-            "OTHER_ACTORS",
-        ] {
-            let benefits: Vec<_> = s
-                .benefits
-                .iter()
-                .filter(|b| b.stakeholder == stakeholder)
-                .collect();
-            if benefits.is_empty() {
-                continue;
-            }
-            let _ = writeln!(out, "<h3>{}</h3><ul>", stakeholder_label(stakeholder));
-            for benefit in benefits {
-                let status = benefit
-                    .status()
-                    .map(|s| benefit_status_label(&s.value.status))
-                    .unwrap_or("Identifisert");
-                let _ = writeln!(out, "<li>{} ({status})</li>", esc(&benefit.title));
+        for (stakeholder, benefits) in report.benefits_by_stakeholder() {
+            let _ = writeln!(out, "<h3>{stakeholder}</h3><ul>");
+            for (title, status) in benefits {
+                let _ = writeln!(out, "<li>{} ({status})</li>", esc(title));
             }
             let _ = writeln!(out, "</ul>");
         }

@@ -103,11 +103,7 @@ pub fn to_markdown(report: &AnnualReport) -> String {
                 );
             }
         }
-        let actions: Vec<_> = s
-            .actions
-            .iter()
-            .filter(|a| read::primary_area(s, a) == Some(area.id))
-            .collect();
+        let actions = report.action_lines(area.id);
         if !actions.is_empty() {
             let _ = writeln!(
                 out,
@@ -115,29 +111,13 @@ pub fn to_markdown(report: &AnnualReport) -> String {
                 report.year, report.year
             );
             for action in actions {
-                let planned: i64 = action
-                    .budget
-                    .iter()
-                    .filter(|b| b.year == report.year)
-                    .map(|b| b.planned)
-                    .sum();
-                let actual: i64 = action
-                    .budget
-                    .iter()
-                    .filter(|b| b.year == report.year)
-                    .filter_map(|b| b.actual)
-                    .sum();
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
-                    cell(&action.title),
-                    action_status_label(&action.status.value.status),
-                    kroner(planned),
-                    if actual > 0 {
-                        kroner(actual)
-                    } else {
-                        "–".to_owned()
-                    }
+                    cell(action.title),
+                    action.status,
+                    kroner(action.planned),
+                    action.actual.map(kroner).unwrap_or_else(|| "–".to_owned())
                 );
             }
         }
@@ -145,28 +125,10 @@ pub fn to_markdown(report: &AnnualReport) -> String {
 
     if !s.benefits.is_empty() {
         let _ = writeln!(out, "\n## Gevinster per interessent\n");
-        for stakeholder in [
-            "CITIZENS",
-            "EMPLOYEES",
-            "RELATIVES",
-            "ORGANISATION",
-            "OTHER_ACTORS",
-        ] {
-            let benefits: Vec<_> = s
-                .benefits
-                .iter()
-                .filter(|b| b.stakeholder == stakeholder)
-                .collect();
-            if benefits.is_empty() {
-                continue;
-            }
-            let _ = writeln!(out, "**{}:**\n", stakeholder_label(stakeholder));
-            for benefit in benefits {
-                let status = benefit
-                    .status()
-                    .map(|s| benefit_status_label(&s.value.status))
-                    .unwrap_or("Identifisert");
-                let _ = writeln!(out, "- {} ({status})", benefit.title);
+        for (stakeholder, benefits) in report.benefits_by_stakeholder() {
+            let _ = writeln!(out, "**{stakeholder}:**\n");
+            for (title, status) in benefits {
+                let _ = writeln!(out, "- {title} ({status})");
             }
             let _ = writeln!(out);
         }

@@ -87,7 +87,68 @@ pub fn annual_report(
     }))
 }
 
+/// One action's line in a focus area: its budget of the report's year.
+pub struct ActionLine<'a> {
+    pub title: &'a str,
+    pub status: &'static str,
+    pub planned: i64,
+    /// The actual amount, when any line of the year has one.
+    pub actual: Option<i64>,
+}
+
+/// The order stakeholders are shown in.
+const STAKEHOLDERS: [&str; 5] = [
+    "CITIZENS",
+    "EMPLOYEES",
+    "RELATIVES",
+    "ORGANISATION",
+    "OTHER_ACTORS",
+];
+
 impl AnnualReport {
+    /// The actions reported under `area`, with their budget of the year.
+    pub fn action_lines(&self, area: uuid::Uuid) -> Vec<ActionLine<'_>> {
+        let s = &self.strategy;
+        s.actions
+            .iter()
+            .filter(|a| read::primary_area(s, a) == Some(area))
+            .map(|action| {
+                let lines = action.budget.iter().filter(|b| b.year == self.year);
+                let actual: Vec<i64> = lines.clone().filter_map(|b| b.actual).collect();
+                ActionLine {
+                    title: &action.title,
+                    status: action_status_label(&action.status.value.status),
+                    planned: lines.map(|b| b.planned).sum(),
+                    actual: (!actual.is_empty()).then(|| actual.iter().sum()),
+                }
+            })
+            .collect()
+    }
+
+    /// Benefits grouped by stakeholder (label, then title and status label).
+    pub fn benefits_by_stakeholder(&self) -> Vec<(&'static str, Vec<(&str, &'static str)>)> {
+        STAKEHOLDERS
+            .iter()
+            .map(|stakeholder| {
+                let benefits = self
+                    .strategy
+                    .benefits
+                    .iter()
+                    .filter(|b| b.stakeholder == *stakeholder)
+                    .map(|b| {
+                        let status = b
+                            .status()
+                            .map(|s| benefit_status_label(&s.value.status))
+                            .unwrap_or("Identifisert");
+                        (b.title.as_str(), status)
+                    })
+                    .collect::<Vec<_>>();
+                (stakeholder_label(stakeholder), benefits)
+            })
+            .filter(|(_, benefits)| !benefits.is_empty())
+            .collect()
+    }
+
     fn attainment(view: &StrategyView) -> Attainment {
         read::attainment_of(view.areas.iter().flat_map(|a| a.goals.iter()))
     }

@@ -299,23 +299,12 @@ impl Writer {
         let mut replayed = 0;
         {
             let mut stmt = tx.prepare(
-                "SELECT position, stream_id, event_type, schema_version, payload, effective_at \
+                "SELECT position, event_type, schema_version, payload, effective_at \
                  FROM events ORDER BY position",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                let position: u64 = row.get(0)?;
-                let event_type: String = row.get(2)?;
-                let schema_version: u32 = row.get(3)?;
-                let payload_text: String = row.get(4)?;
-                let effective_at: String = row.get(5)?;
-                let event =
-                    payload::decode(&event_type, schema_version, &payload_text).map_err(|e| {
-                        StoreError::Corrupt {
-                            position,
-                            source: Box::new(e),
-                        }
-                    })?;
+                let (position, event, effective_at) = decoded(row)?;
                 let organization =
                     organization_of(&tx, &event)?.ok_or_else(|| StoreError::Corrupt {
                         position,
@@ -595,6 +584,22 @@ fn organization_of(tx: &Connection, event: &Event) -> Result<Option<Organization
     stream_organization(tx, parent)
 }
 
+/// Reads a row of (position, event_type, schema_version, payload,
+/// effective_at) and decodes its event.
+fn decoded(row: &rusqlite::Row<'_>) -> Result<(u64, Event, String), StoreError> {
+    let position: u64 = row.get(0)?;
+    let event_type: String = row.get(1)?;
+    let schema_version: u32 = row.get(2)?;
+    let payload_text: String = row.get(3)?;
+    let event = payload::decode(&event_type, schema_version, &payload_text).map_err(|e| {
+        StoreError::Corrupt {
+            position,
+            source: Box::new(e),
+        }
+    })?;
+    Ok((position, event, row.get(4)?))
+}
+
 /// Folds every event of one organization, in log order, into its decision state.
 fn load_state(tx: &Connection, organization: OrganizationId) -> Result<State, StoreError> {
     let mut stmt = tx.prepare_cached(
@@ -605,17 +610,7 @@ fn load_state(tx: &Connection, organization: OrganizationId) -> Result<State, St
     let mut rows = stmt.query([organization.to_string()])?;
     let mut state = State::default();
     while let Some(row) = rows.next()? {
-        let position: u64 = row.get(0)?;
-        let event_type: String = row.get(1)?;
-        let schema_version: u32 = row.get(2)?;
-        let payload_text: String = row.get(3)?;
-        let effective_at: String = row.get(4)?;
-        let event = payload::decode(&event_type, schema_version, &payload_text).map_err(|e| {
-            StoreError::Corrupt {
-                position,
-                source: Box::new(e),
-            }
-        })?;
+        let (position, event, effective_at) = decoded(row)?;
         let effective =
             chrono::NaiveDate::parse_from_str(&effective_at, "%Y-%m-%d").map_err(|_| {
                 StoreError::Corrupt {
