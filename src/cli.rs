@@ -67,12 +67,16 @@ pub enum Command {
     /// Load the demo data: Kongsbergregionen 2015–2018, IKT Orkidé 2018–2021
     /// and 2022–2025, Digitale Helgeland.
     Demo(DbArg),
-    /// Import a plan file (docs/plan-format.md): only its differences from
-    /// the log are appended, all or nothing.
+    /// Import a plan file (docs/plan-format.md), or an action plan
+    /// spreadsheet (.xlsx/.csv, docs/spreadsheet-format.md) into a strategy:
+    /// only the differences from the log are appended, all or nothing.
     Import {
         #[command(flatten)]
         db: DbArg,
-        /// The plan file (TOML).
+        /// The strategy a spreadsheet's actions belong to.
+        #[arg(long)]
+        strategy: Option<Uuid>,
+        /// The plan file (.toml) or spreadsheet (.xlsx, .csv).
         file: PathBuf,
     },
     /// Write an organization and its strategies as a plan file to standard
@@ -162,16 +166,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{name}: {} events appended", report.events);
             }
         }
-        Command::Import { db, file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading '{}'", file.display()))?;
+        Command::Import { db, strategy, file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading '{}'", file.display()))?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let store = SqliteStore::open(&db.db, StoreOptions::default())
                 .with_context(|| format!("opening database '{}'", db.db.display()))?;
-            let report = crate::plan::import(&store, &name, &text, crate::api::today())?;
+            let today = crate::api::today();
+            let report = if name.ends_with(".xlsx") || name.ends_with(".csv") {
+                let strategy = strategy.context(
+                    "a spreadsheet needs --strategy ID: the strategy its actions belong to",
+                )?;
+                crate::plan::import_sheet(&store, &name, &bytes, strategy, today)?
+            } else {
+                let text = String::from_utf8(bytes)
+                    .with_context(|| format!("'{}' is not UTF-8 text", file.display()))?;
+                crate::plan::import(&store, &name, &text, today)?
+            };
             println!(
                 "imported '{}': {} commands, {} events appended",
                 file.display(),

@@ -53,7 +53,7 @@ pub struct ImportReport {
 
 /// Where in the file a command comes from.
 #[derive(Clone, Debug)]
-struct Origin {
+pub(super) struct Origin {
     start: usize,
     path: String,
 }
@@ -74,6 +74,17 @@ pub fn import(
     today: NaiveDate,
 ) -> Result<ImportReport, PlanError> {
     let planned = plan_commands(store, file, text, today)?;
+    submit_planned(store, file, text, planned)
+}
+
+/// Submits planned commands in one transaction; a refusal is reported at
+/// the line of `text` its item starts on.
+pub(super) fn submit_planned(
+    store: &SqliteStore,
+    file: &str,
+    text: &str,
+    planned: Vec<PlannedCommand>,
+) -> Result<ImportReport, PlanError> {
     if planned.is_empty() {
         return Ok(ImportReport {
             commands: 0,
@@ -177,26 +188,26 @@ pub fn plan_commands(
     Ok(generator.out)
 }
 
-struct Generator<'a> {
-    file: &'a str,
-    text: &'a str,
-    today: NaiveDate,
-    org_key: String,
-    actor: String,
-    out: Vec<PlannedCommand>,
+pub(super) struct Generator<'a> {
+    pub(super) file: &'a str,
+    pub(super) text: &'a str,
+    pub(super) today: NaiveDate,
+    pub(super) org_key: String,
+    pub(super) actor: String,
+    pub(super) out: Vec<PlannedCommand>,
     /// Every goal of the file so far, by "strategy key/goal number".
-    goal_ids: HashMap<String, domain::GoalId>,
+    pub(super) goal_ids: HashMap<String, domain::GoalId>,
 }
 
 /// Everything known, at any date, as of now.
-fn everything() -> Moment {
+pub(super) fn everything() -> Moment {
     Moment {
         as_of: u64::MAX,
         valid_at: read::LAST_DATE,
     }
 }
 
-fn origin<T>(item: &Spanned<T>, path: String) -> Origin {
+pub(super) fn origin<T>(item: &Spanned<T>, path: String) -> Origin {
     Origin {
         start: item.span().start,
         path,
@@ -226,7 +237,7 @@ impl Generator<'_> {
         result.map_err(|e| self.error(origin, e.to_string()))
     }
 
-    fn push(&mut self, origin: &Origin, effective: NaiveDate, body: CommandBody) {
+    pub(super) fn push(&mut self, origin: &Origin, effective: NaiveDate, body: CommandBody) {
         let command = domain::Command { effective, body };
         // The same command from the same item always has the same id, so a
         // repeated or concurrent import of one file cannot append it twice.
@@ -767,7 +778,7 @@ impl Generator<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn action(
+    pub(super) fn action(
         &mut self,
         item: &Spanned<ActionSpec>,
         at: &Origin,

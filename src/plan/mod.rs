@@ -7,10 +7,12 @@
 mod export;
 mod format;
 mod import;
+mod sheet;
 
 pub use export::export;
 pub use format::PlanFile;
 pub use import::{ImportReport, PlanError, import, plan_commands};
+pub use sheet::import_sheet;
 
 /// The demo data: the source documents of `shared/seeds`, encoded as plan
 /// files in `demo/` and built into the binary, so a fresh machine needs

@@ -11,6 +11,7 @@ mod import;
 mod properties;
 mod read;
 mod report;
+mod sheet;
 mod store;
 mod support;
 mod temporal;
