@@ -29,6 +29,7 @@ pub fn routes() -> Router<HttpState> {
         .route("/export/strategies/{id}/report.html", get(report_html))
         .route("/export/strategies/{id}/report.md", get(report_markdown))
         .route("/export/organizations/{id}/plan.toml", get(plan_file))
+        .route("/export/strategies/{id}/{table}", get(table_file))
 }
 
 fn download(content_type: &'static str, file_name: String, body: String) -> Response {
@@ -140,6 +141,94 @@ async fn plan_file(
         Err(e) => problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the export failed: {}", e.message()),
+        ),
+    }
+}
+
+/// The strategy's tables at a moment: `goals.csv`, `actions.csv` (the
+/// layout `sporbar import` reads back), `benefits.csv`, or all three as
+/// `strategy.xlsx`.
+async fn table_file(
+    State(state): State<HttpState>,
+    Path((id, table)): Path<(Uuid, String)>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    let (valid_at, as_of) = (params.valid_at, params.as_of);
+    let views = state
+        .app
+        .read(move |conn| {
+            let position = crate::projection::position_as_of(conn, as_of)?;
+            let moment = Moment {
+                as_of: position,
+                valid_at: valid_at.unwrap_or_else(super::today),
+            };
+            let Some(view) = read::strategy(conn, id, moment)? else {
+                return Ok(None);
+            };
+            let organization = read::organization(conn, view.organization_id, moment)?;
+            Ok(Some((view, organization)))
+        })
+        .await;
+    let (view, organization) = match views {
+        Ok(Some(views)) => views,
+        Ok(None) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                format!("no strategy '{id}' at that moment"),
+            );
+        }
+        Err(e) => {
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the export failed: {}", e.message()),
+            );
+        }
+    };
+    use crate::report::tables;
+    let csv = |table: tables::Table| {
+        download(
+            "text/csv; charset=utf-8",
+            format!("{}.csv", table.name.to_lowercase()),
+            tables::to_csv(&table),
+        )
+    };
+    match table.as_str() {
+        "goals.csv" => csv(tables::goals(&view)),
+        "actions.csv" => csv(tables::actions(&view, organization.as_ref())),
+        "benefits.csv" => csv(tables::benefits(&view)),
+        "strategy.xlsx" => {
+            let all = [
+                tables::goals(&view),
+                tables::actions(&view, organization.as_ref()),
+                tables::benefits(&view),
+            ];
+            match tables::to_xlsx(&all) {
+                Ok(bytes) => (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                .to_owned(),
+                        ),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            "attachment; filename=\"strategi.xlsx\"".to_owned(),
+                        ),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+                Err(e) => problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the workbook could not be written: {e}"),
+                ),
+            }
+        }
+        other => problem(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no export called '{other}': goals.csv, actions.csv, benefits.csv, strategy.xlsx, report.html, report.md"
+            ),
         ),
     }
 }

@@ -297,7 +297,21 @@ pub fn import_sheet(
                 format!("'{}' is not one of Prosjektledelse, Kjøpte tjenester, Investering, Drift, Interne ressurser, Opplæring, Annet", cell(category_col)),
             )
         })?;
+        let existing_owner = || {
+            let owner = current
+                .actions
+                .iter()
+                .find(|a| a.title.eq_ignore_ascii_case(title))?
+                .owner?;
+            organization
+                .as_ref()?
+                .working_groups
+                .iter()
+                .find(|g| g.id == owner)
+                .map(|g| g.name.clone())
+        };
         let owner = match cell(owner_col) {
+            "" if owner_col.is_none() => existing_owner(),
             "" => None,
             name => {
                 let found = organization.as_ref().and_then(|o| {
@@ -315,27 +329,53 @@ pub fn import_sheet(
                 })?)
             }
         };
+        // What the sheet has no column for stays as the log has it.
+        let existing = current
+            .actions
+            .iter()
+            .find(|a| cell(key_col).is_empty() && a.title.eq_ignore_ascii_case(title));
         let entry = gathered.entry(key.clone()).or_insert_with(|| Gathered {
             first_row: number,
             spec: ActionSpec {
-                id: Some(Uuid::new_v5(
-                    &NAMESPACE,
-                    format!("{strategy}/{key}").as_bytes(),
-                )),
+                // An action the strategy already has under this title is that action.
+                id: Some(
+                    current
+                        .actions
+                        .iter()
+                        .find(|a| cell(key_col).is_empty() && a.title.eq_ignore_ascii_case(title))
+                        .map(|a| a.id)
+                        .unwrap_or_else(|| {
+                            Uuid::new_v5(&NAMESPACE, format!("{strategy}/{key}").as_bytes())
+                        }),
+                ),
                 key: key.clone(),
                 kind: kind.to_owned(),
                 title: title.to_owned(),
-                description: Some(cell(description_col).to_owned()).filter(|d| !d.is_empty()),
+                description: match description_col {
+                    Some(_) => Some(cell(description_col).to_owned()).filter(|d| !d.is_empty()),
+                    None => existing.and_then(|a| a.description.clone()),
+                },
                 owner: owner.clone(),
                 focus_area: Some(area),
-                members_involved: Vec::new(),
+                members_involved: existing
+                    .map(|a| a.members_involved.clone())
+                    .unwrap_or_default(),
                 start_year: 0,
                 end_year: 0,
-                goals: cell(goals_col)
-                    .split([',', ' ', ';'])
-                    .filter(|g| !g.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+                goals: match (goals_col, existing) {
+                    (None, Some(action)) => current
+                        .areas
+                        .iter()
+                        .flat_map(|a| a.goals.iter())
+                        .filter(|g| action.goals.contains(&g.id))
+                        .map(|g| g.number.clone())
+                        .collect(),
+                    _ => cell(goals_col)
+                        .split([',', ' ', ';'])
+                        .filter(|g| !g.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                },
                 decommissioning: matches!(
                     cell(decommissioning_col).to_lowercase().as_str(),
                     "ja" | "x" | "yes"

@@ -8,6 +8,7 @@
 
 mod html;
 mod markdown;
+pub mod tables;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;

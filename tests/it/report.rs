@@ -162,3 +162,70 @@ async fn the_plan_file_download_imports_into_an_empty_store_unchanged() {
         "the download describes exactly what the server holds"
     );
 }
+
+#[tokio::test]
+async fn the_action_plan_downloads_as_a_sheet_that_imports_back_unchanged() {
+    let app = demo_app().await;
+    let data = app
+        .ok("{ strategies(year: 2016) { id title } }", json!({}))
+        .await;
+    let strategy = data["strategies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"].as_str().unwrap().contains("2015"))
+        .unwrap();
+    let id: uuid::Uuid = strategy["id"].as_str().unwrap().parse().unwrap();
+    let csv = app
+        .client
+        .get(app.url(&format!(
+            "/export/strategies/{id}/actions.csv?validAt=2018-12-31"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("\u{feff}Satsingsområde;Tiltak;Type;Mål;Ansvarlig;Status;Fra år;Til år;Sanering;Beskrivelse;Kategori;Budsjett 2016;Budsjett 2017;Budsjett 2018"));
+    assert!(csv.contains("Hovedprosjekt Digital dialog"));
+    let server = app.store.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        plan::import_sheet(
+            &server,
+            "tiltaksplan.csv",
+            csv.as_bytes(),
+            id,
+            date("2026-11-26"),
+        )
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        report.events, 0,
+        "the exported action plan is what the server holds"
+    );
+
+    let workbook = app
+        .client
+        .get(app.url(&format!("/export/strategies/{id}/strategy.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbook.status(), 200);
+    let bytes = workbook.bytes().await.unwrap();
+    use calamine::Reader;
+    let workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(workbook.sheet_names(), vec!["Mål", "Tiltak", "Gevinster"]);
+    for table in ["goals.csv", "benefits.csv"] {
+        let response = app
+            .client
+            .get(app.url(&format!("/export/strategies/{id}/{table}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{table}");
+    }
+}
