@@ -37,10 +37,20 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ReportFormat {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The annual status report as a self-contained HTML page.
     Html,
+    /// The annual status report in Markdown.
     Markdown,
+    /// Goals, actions and benefits as one workbook.
+    Xlsx,
+    /// Goals with status, as CSV.
+    GoalsCsv,
+    /// Actions with budget per year, as CSV (the layout `import` reads).
+    ActionsCsv,
+    /// Benefits, as CSV.
+    BenefitsCsv,
 }
 
 #[derive(Debug, Args)]
@@ -79,38 +89,37 @@ pub enum Command {
         /// The plan file (.toml) or spreadsheet (.xlsx, .csv).
         file: PathBuf,
     },
-    /// Write an organization and its strategies as a plan file to standard
-    /// output, now or at any moment.
+    /// Export, now or at any moment: an organization as a plan file
+    /// (`--organization`), or a strategy (`--strategy`) as its annual status
+    /// report, an .xlsx workbook or CSV tables.
     Export {
         #[command(flatten)]
         db: DbArg,
-        /// The organization's id.
+        /// The organization to write as a plan file.
+        #[arg(
+            long,
+            conflicts_with = "strategy",
+            required_unless_present = "strategy"
+        )]
+        organization: Option<Uuid>,
+        /// The strategy to export.
         #[arg(long)]
-        organization: Uuid,
-        /// The world at this date (default: everything known, at any date).
+        strategy: Option<Uuid>,
+        /// What to write for a strategy.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ExportFormat,
+        /// The annual report's year: the status per 31 December.
+        #[arg(long, required_if_eq_any([("format", "html"), ("format", "markdown")]), requires = "strategy")]
+        year: Option<i32>,
+        /// The world at this date (default: every date for a plan file, today for tables).
         #[arg(long)]
         valid_at: Option<chrono::NaiveDate>,
         /// What the system knew at this instant (RFC 3339; default: now).
         #[arg(long)]
         as_of: Option<DateTime<Utc>>,
-    },
-    /// Write a strategy's annual status report (årsrapport) per 31.12 of a
-    /// year to standard output.
-    Report {
-        #[command(flatten)]
-        db: DbArg,
-        /// The strategy's id.
+        /// Write to this file instead of standard output (needed for xlsx).
         #[arg(long)]
-        strategy: Uuid,
-        /// The year: the report shows the status per 31 December.
-        #[arg(long)]
-        year: i32,
-        /// What the system knew at this instant (RFC 3339; default: now).
-        #[arg(long)]
-        as_of: Option<DateTime<Utc>>,
-        /// html (a self-contained page with charts) or markdown.
-        #[arg(long, value_enum, default_value = "html")]
-        format: ReportFormat,
+        to: Option<PathBuf>,
     },
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
@@ -196,35 +205,40 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export {
             db,
             organization,
+            strategy,
+            format,
+            year,
             valid_at,
             as_of,
+            to,
         } => {
             let store = open_existing(&db.db)?;
             let reader = store.reader()?;
             let as_of = crate::projection::position_as_of(&reader, as_of)?;
-            let moment = crate::read::Moment {
-                as_of,
-                valid_at: valid_at.unwrap_or(crate::read::LAST_DATE),
+            let bytes = match (organization, strategy) {
+                (Some(organization), _) => {
+                    let moment = crate::read::Moment {
+                        as_of,
+                        valid_at: valid_at.unwrap_or(crate::read::LAST_DATE),
+                    };
+                    crate::plan::export(&reader, organization, moment)?
+                        .with_context(|| {
+                            format!("no organization '{organization}' at that moment")
+                        })?
+                        .into_bytes()
+                }
+                (None, Some(strategy)) => {
+                    export_strategy(&reader, strategy, format, year, valid_at, as_of)?
+                }
+                (None, None) => bail!("give --organization or --strategy"),
             };
-            let text = crate::plan::export(&reader, organization, moment)?
-                .with_context(|| format!("no organization '{organization}' at that moment"))?;
-            print!("{text}");
-        }
-        Command::Report {
-            db,
-            strategy,
-            year,
-            as_of,
-            format,
-        } => {
-            let store = open_existing(&db.db)?;
-            let reader = store.reader()?;
-            let as_of = crate::projection::position_as_of(&reader, as_of)?;
-            let report = crate::report::annual_report(&reader, strategy, year, as_of)?
-                .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
-            match format {
-                ReportFormat::Html => print!("{}", crate::report::to_html(&report)),
-                ReportFormat::Markdown => print!("{}", crate::report::to_markdown(&report)),
+            match to {
+                Some(path) => std::fs::write(&path, bytes)
+                    .with_context(|| format!("writing '{}'", path.display()))?,
+                None if format == ExportFormat::Xlsx && organization.is_none() => {
+                    bail!("a workbook needs --to FILE.xlsx")
+                }
+                None => std::io::stdout().write_all(&bytes)?,
             }
         }
         Command::Rebuild(db) => {
@@ -334,6 +348,46 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+fn export_strategy(
+    reader: &rusqlite::Connection,
+    strategy: Uuid,
+    format: ExportFormat,
+    year: Option<i32>,
+    valid_at: Option<chrono::NaiveDate>,
+    as_of: u64,
+) -> anyhow::Result<Vec<u8>> {
+    use crate::report::tables;
+    if let ExportFormat::Html | ExportFormat::Markdown = format {
+        let year = year.context("the annual report needs --year")?;
+        let report = crate::report::annual_report(reader, strategy, year, as_of)?
+            .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
+        let text = match format {
+            ExportFormat::Html => crate::report::to_html(&report),
+            _ => crate::report::to_markdown(&report),
+        };
+        return Ok(text.into_bytes());
+    }
+    let moment = crate::read::Moment {
+        as_of,
+        valid_at: valid_at.unwrap_or_else(crate::api::today),
+    };
+    let view = crate::read::strategy(reader, strategy, moment)?
+        .with_context(|| format!("no strategy '{strategy}' at that moment"))?;
+    let organization = crate::read::organization(reader, view.organization_id, moment)?;
+    Ok(match format {
+        ExportFormat::GoalsCsv => tables::to_csv(&tables::goals(&view)).into_bytes(),
+        ExportFormat::ActionsCsv => {
+            tables::to_csv(&tables::actions(&view, organization.as_ref())).into_bytes()
+        }
+        ExportFormat::BenefitsCsv => tables::to_csv(&tables::benefits(&view)).into_bytes(),
+        _ => tables::to_xlsx(&[
+            tables::goals(&view),
+            tables::actions(&view, organization.as_ref()),
+            tables::benefits(&view),
+        ])?,
+    })
 }
 
 fn open_existing(path: &Path) -> anyhow::Result<SqliteStore> {

@@ -119,8 +119,13 @@ pub fn actions(view: &StrategyView, organization: Option<&read::OrganizationView
             .and_then(|id| view.areas.iter().find(|a| a.id == id))
             .map(|a| a.number.to_string())
             .unwrap_or_default();
-        let mut categories: Vec<&str> = action.budget.iter().map(|b| b.category.as_str()).collect();
-        categories.dedup();
+        // One row per category, in the order categories first appear.
+        let mut categories: Vec<&str> = Vec::new();
+        for line in &action.budget {
+            if !categories.contains(&line.category.as_str()) {
+                categories.push(&line.category);
+            }
+        }
         if categories.is_empty() {
             categories.push("OTHER");
         }

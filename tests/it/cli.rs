@@ -216,3 +216,71 @@ fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn export_writes_a_plan_file_a_report_and_a_workbook() {
+    let db = TestDb::new();
+    let store = db.open();
+    sporbar::plan::load_demo(&store, date("2026-11-26")).unwrap();
+    let reader = store.reader().unwrap();
+    let everything = sporbar::read::Moment {
+        as_of: u64::MAX,
+        valid_at: sporbar::read::LAST_DATE,
+    };
+    let strategy = sporbar::read::strategy_ids(&reader, None, everything).unwrap()[0].to_string();
+    let organization = sporbar::read::organization_ids(&reader, everything).unwrap()[0].to_string();
+    drop(reader);
+    drop(store);
+    let path = db.path.to_str().unwrap();
+
+    let plan = sporbar(&["export", "--db", path, "--organization", &organization]);
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    assert!(text(&plan.stdout).contains("[[strategies.focus_areas.goals]]"));
+
+    let report = sporbar(&[
+        "export",
+        "--db",
+        path,
+        "--strategy",
+        &strategy,
+        "--format",
+        "markdown",
+        "--year",
+        "2016",
+    ]);
+    assert!(
+        text(&report.stdout).starts_with("# Statusrapport 2016"),
+        "{}",
+        text(&report.stderr)
+    );
+
+    let workbook = db.dir.path().join("strategi.xlsx");
+    let out = sporbar(&[
+        "export",
+        "--db",
+        path,
+        "--strategy",
+        &strategy,
+        "--format",
+        "xlsx",
+        "--to",
+        workbook.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read(&workbook).unwrap().starts_with(b"PK"),
+        "an .xlsx is a zip file"
+    );
+
+    let no_year = sporbar(&[
+        "export",
+        "--db",
+        path,
+        "--strategy",
+        &strategy,
+        "--format",
+        "html",
+    ]);
+    assert!(!no_year.status.success());
+    assert!(text(&no_year.stderr).contains("--year"));
+}
