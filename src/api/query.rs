@@ -100,7 +100,8 @@ impl QueryRoot {
         Ok(ComputedAt::new(clock.now(), clock.head, None))
     }
 
-    /// Every organization (samarbeid) known at the moment.
+    /// Organizations (samarbeid) known at the moment, in the order they
+    /// were registered.
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -108,24 +109,29 @@ impl QueryRoot {
             DateTime<Utc>,
         >,
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
-    ) -> FieldResult<Vec<Organization>> {
+        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last organization of the previous page.")] after: Option<
+            String,
+        >,
+    ) -> FieldResult<Connection<String, Organization, EmptyFields, EmptyFields>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        let views = app(ctx)
+        let (offset, size) = page_bounds(first, after)?;
+        let (views, more) = app(ctx)
             .read(move |conn| {
+                let ids = read::organization_ids(conn, moment)?;
+                let more = ids.len() > offset + size;
                 let mut out = Vec::new();
-                for id in read::organization_ids(conn, moment)? {
+                for id in ids.into_iter().skip(offset).take(size) {
                     out.extend(read::organization(conn, id, moment)?);
                 }
-                Ok(out)
+                Ok((out, more))
             })
             .await?;
-        Ok(views
-            .into_iter()
-            .map(|v| Organization {
-                view: Arc::new(v),
-                moment,
-            })
-            .collect())
+        let nodes = views.into_iter().map(|v| Organization {
+            view: Arc::new(v),
+            moment,
+        });
+        Ok(paged(offset, nodes, more))
     }
 
     /// One organization (samarbeid) with its members and working groups.
@@ -143,7 +149,7 @@ impl QueryRoot {
     }
 
     /// Strategies (strategiplaner), optionally of one organization, in a
-    /// status, or running in a year.
+    /// status, or running in a year, in the order they were drafted.
     #[allow(clippy::too_many_arguments)]
     async fn strategies(
         &self,
@@ -155,23 +161,46 @@ impl QueryRoot {
             DateTime<Utc>,
         >,
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
-    ) -> FieldResult<Vec<Strategy>> {
+        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last strategy of the previous page.")] after: Option<
+            String,
+        >,
+    ) -> FieldResult<Connection<String, Strategy, EmptyFields, EmptyFields>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        let views = app(ctx)
+        let (offset, size) = page_bounds(first, after)?;
+        let (views, more) = app(ctx)
             .read(move |conn| {
-                let mut out = Vec::new();
+                let mut matching = Vec::new();
                 for id in read::strategy_ids(conn, organization_id, moment)? {
-                    out.extend(read::strategy(conn, id, moment)?);
+                    let Some(view) = read::strategy(conn, id, moment)? else {
+                        continue;
+                    };
+                    let wanted = status
+                        .is_none_or(|s| StrategyStatus::from_wire(&view.status) == Some(s))
+                        && year.is_none_or(|y| view.period.0 <= y && y <= view.period.1);
+                    if wanted {
+                        matching.push(view);
+                    }
+                    if matching.len() > offset + size {
+                        break;
+                    }
                 }
-                Ok(out)
+                let more = matching.len() > offset + size;
+                Ok((
+                    matching
+                        .into_iter()
+                        .skip(offset)
+                        .take(size)
+                        .collect::<Vec<_>>(),
+                    more,
+                ))
             })
             .await?;
-        Ok(views
-            .into_iter()
-            .filter(|v| status.is_none_or(|s| StrategyStatus::from_wire(&v.status) == Some(s)))
-            .filter(|v| year.is_none_or(|y| v.period.0 <= y && y <= v.period.1))
-            .map(|v| Strategy::new(v, moment))
-            .collect())
+        Ok(paged(
+            offset,
+            views.into_iter().map(|v| Strategy::new(v, moment)),
+            more,
+        ))
     }
 
     /// One strategy with its whole tree: focus areas, goals with their
@@ -295,6 +324,44 @@ impl QueryRoot {
             })
             .await?)
     }
+}
+
+/// Offset and size of a page of a list whose cursors are offsets.
+fn page_bounds(first: Option<i32>, after: Option<String>) -> ApiResult<(usize, usize)> {
+    let size = match first {
+        None => MAX_PAGE,
+        Some(n) if n >= 0 && n as usize <= MAX_PAGE => n as usize,
+        Some(n) => {
+            return Err(ApiError::validation(
+                "first",
+                format!("'{n}' is not between 0 and {MAX_PAGE}"),
+            ));
+        }
+    };
+    let offset = match after {
+        None => 0,
+        Some(cursor) => {
+            cursor.parse::<usize>().map_err(|_| {
+                ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
+            })? + 1
+        }
+    };
+    Ok((offset, size))
+}
+
+/// A page of nodes whose cursors are their offsets in the whole list.
+fn paged<T: async_graphql::OutputType>(
+    offset: usize,
+    nodes: impl Iterator<Item = T>,
+    has_next: bool,
+) -> Connection<String, T, EmptyFields, EmptyFields> {
+    let mut connection = Connection::new(offset > 0, has_next);
+    connection.edges.extend(
+        nodes
+            .enumerate()
+            .map(|(i, node)| Edge::new((offset + i).to_string(), node)),
+    );
+    connection
 }
 
 async fn events_page(

@@ -181,7 +181,10 @@ async fn a_query_past_the_depth_limit_is_refused_with_a_clear_error() {
         selection = format!("predecessor {{ {selection} }}");
     }
     let body = app
-        .graphql(&format!("{{ strategies {{ {selection} }} }}"), json!({}))
+        .graphql(
+            &format!("{{ strategies {{ nodes {{ {selection} }} }} }}"),
+            json!({}),
+        )
         .await;
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(message.to_lowercase().contains("nested too deep"), "{body}");

@@ -80,11 +80,11 @@ async fn kongsbergregionens_budget_equals_the_documents_totals_per_area_and_year
         .unwrap();
     let data = app
         .ok(
-            "{ strategies { title budgetTotals { year planned } focusAreas { number budgetTotals { year planned } } } }",
+            "{ strategies { nodes { title budgetTotals { year planned } focusAreas { number budgetTotals { year planned } } } } }",
             json!({}),
         )
         .await;
-    let strategy = data["strategies"]
+    let strategy = data["strategies"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -121,4 +121,43 @@ async fn kongsbergregionens_budget_equals_the_documents_totals_per_area_and_year
             "total {year}"
         );
     }
+}
+
+#[tokio::test]
+async fn strategies_page_through_as_a_connection() {
+    let app = spawn_app().await;
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || plan::load_demo(&store, date("2026-11-26")).unwrap())
+        .await
+        .unwrap();
+    let page = "query($after: String) { strategies(first: 2, after: $after) { nodes { title } pageInfo { hasNextPage endCursor } } }";
+    let first = app.ok(page, json!({ "after": null })).await;
+    assert_eq!(first["strategies"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(first["strategies"]["pageInfo"]["hasNextPage"], true);
+    let rest = app
+        .ok(
+            page,
+            json!({ "after": first["strategies"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let titles: Vec<&str> = first["strategies"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest["strategies"]["nodes"].as_array().unwrap())
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles.len(),
+        4,
+        "Kongsbergregionen 1, IKT Orkidé 2, Digitale Helgeland 1: {titles:?}"
+    );
+    assert_eq!(rest["strategies"]["pageInfo"]["hasNextPage"], false);
+    let (code, _, extensions) = app
+        .error("{ strategies(first: 101) { nodes { title } } }", json!({}))
+        .await;
+    assert_eq!(
+        (code.as_str(), &extensions["field"]),
+        ("VALIDATION", &json!("first"))
+    );
 }

@@ -20,9 +20,9 @@ async fn demo_app() -> TestApp {
 async fn the_annual_report_of_a_demo_strategy_has_every_focus_area_with_its_charts() {
     let app = demo_app().await;
     let data = app
-        .ok("{ strategies(year: 2016) { title reportUrl(year: 2016) focusAreas { number title } } }", json!({}))
+        .ok("{ strategies(year: 2016) { nodes { title reportUrl(year: 2016) focusAreas { number title } } } }", json!({}))
         .await;
-    let strategy = data["strategies"]
+    let strategy = data["strategies"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -127,9 +127,12 @@ async fn a_report_for_an_unknown_strategy_or_without_a_year_is_refused_clearly()
 async fn the_plan_file_download_imports_into_an_empty_store_unchanged() {
     let app = demo_app().await;
     let data = app
-        .ok("{ organizations { name planFileUrl } }", json!({}))
+        .ok(
+            "{ organizations { nodes { name planFileUrl } } }",
+            json!({}),
+        )
         .await;
-    let orkide = data["organizations"]
+    let orkide = data["organizations"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -167,9 +170,12 @@ async fn the_plan_file_download_imports_into_an_empty_store_unchanged() {
 async fn the_action_plan_downloads_as_a_sheet_that_imports_back_unchanged() {
     let app = demo_app().await;
     let data = app
-        .ok("{ strategies(year: 2016) { id title } }", json!({}))
+        .ok(
+            "{ strategies(year: 2016) { nodes { id title } } }",
+            json!({}),
+        )
         .await;
-    let strategy = data["strategies"]
+    let strategy = data["strategies"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
