@@ -35,31 +35,44 @@ const PATTERNS: &str = r##"<defs>
 <pattern id="p-not" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="#f4a582"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b2182b" stroke-width="2"/></pattern>
 </defs>"##;
 
-/// A stacked bar of goals per status with the count on each part.
+/// A stacked bar of goals per status, with a legend of swatches, counts and
+/// names below it (three to a row, so narrow parts keep legible labels).
 fn status_bar(attainment: &Attainment, label: &str) -> String {
     let total: u32 = attainment.counts.values().sum();
+    let shown: Vec<(GoalStatus, u32)> = STATUS_ORDER
+        .iter()
+        .map(|s| (*s, attainment.counts.get(s).copied().unwrap_or(0)))
+        .filter(|(_, count)| *count > 0)
+        .collect();
     let width = 480.0;
+    let rows = shown.len().div_ceil(3).max(1);
+    let height = 40 + 18 * rows;
     let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {width} 60\" role=\"img\" aria-label=\"{}\"><title>{}</title>{PATTERNS}",
+        "<svg class=\"chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\"><title>{}</title>{PATTERNS}",
         esc(label),
         esc(label)
     );
     let mut x = 0.0;
-    for status in STATUS_ORDER {
-        let count = attainment.counts.get(&status).copied().unwrap_or(0);
-        if count == 0 || total == 0 {
-            continue;
-        }
-        let w = width * f64::from(count) / f64::from(total);
+    for (status, count) in &shown {
+        let w = width * f64::from(*count) / f64::from(total.max(1));
         let _ = write!(
             svg,
-            "<rect x=\"{x:.1}\" y=\"4\" width=\"{w:.1}\" height=\"28\" fill=\"{}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"50\" font-size=\"11\">{} {}</text>",
-            fill(status),
-            x + 2.0,
+            "<rect x=\"{x:.1}\" y=\"4\" width=\"{w:.1}\" height=\"28\" fill=\"{}\" stroke=\"#333\"/>",
+            fill(*status)
+        );
+        x += w;
+    }
+    for (i, (status, count)) in shown.iter().enumerate() {
+        let (lx, ly) = (160.0 * (i % 3) as f64, 40.0 + 18.0 * (i / 3) as f64);
+        let _ = write!(
+            svg,
+            "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#333\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{} {}</text>",
+            fill(*status),
+            lx + 16.0,
+            ly + 10.0,
             count,
             esc(goal_status_label(status.as_str()))
         );
-        x += w;
     }
     svg.push_str("</svg>");
     svg
