@@ -124,7 +124,18 @@ pub enum Command {
     /// Throw the read models away and rebuild them from the event log.
     Rebuild(DbArg),
     /// Recompute the hash chain; exit non-zero naming the first bad position.
-    Verify(DbArg),
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+        /// After verifying, write the head's position and hash to this file,
+        /// for the auditor to keep elsewhere.
+        #[arg(long, conflicts_with = "against")]
+        checkpoint: Option<PathBuf>,
+        /// Also prove that the log up to a kept checkpoint is unchanged and
+        /// that nothing was removed from its end.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
     /// Write a consistent copy of the database, also while it is in use.
     Backup {
         #[command(flatten)]
@@ -246,9 +257,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let replayed = store.rebuild().context("rebuilding the read models")?;
             println!("rebuilt the read models from {replayed} events");
         }
-        Command::Verify(db) => {
+        Command::Verify {
+            db,
+            checkpoint,
+            against,
+        } => {
             let store = open_existing(&db.db)?;
-            let report = store.verify().context("reading the log")?;
+            let report = match &against {
+                None => store.verify().context("reading the log")?,
+                Some(file) => {
+                    let text = std::fs::read_to_string(file)
+                        .with_context(|| format!("reading '{}'", file.display()))?;
+                    let kept = crate::store::Checkpoint::from_json(&text)
+                        .map_err(|e| anyhow::anyhow!("'{}': {e}", file.display()))?;
+                    store.verify_against(&kept).context("reading the log")?
+                }
+            };
             if let Some(problem) = report.problem {
                 bail!(
                     "the log is not intact at {problem} ({} events before it are intact)",
@@ -262,6 +286,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     hex::encode(hash)
                 ),
                 None => println!("intact: the log is empty"),
+            }
+            if let Some(file) = &against {
+                println!("unchanged up to the checkpoint in '{}'", file.display());
+            }
+            if let Some(file) = checkpoint {
+                let (position, hash) = report.head.unwrap_or((0, crate::store::chain::GENESIS));
+                std::fs::write(
+                    &file,
+                    crate::store::Checkpoint { position, hash }.to_json() + "\n",
+                )
+                .with_context(|| format!("writing '{}'", file.display()))?;
+                println!("checkpoint written to '{}'", file.display());
             }
         }
         Command::Backup { db, to } => {

@@ -306,3 +306,23 @@ async fn execute(
 pub async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
 }
+
+/// Ready when the database answers: the store was opened, so its
+/// migrations have run.
+pub async fn ready(State(state): State<HttpState>) -> Response {
+    match state.app.read(|conn| Ok(crate::read::head(conn)?)).await {
+        Ok(head) => (
+            StatusCode::OK,
+            format!(
+                "ready: log at position {}\n",
+                head.map(|(p, _)| p).unwrap_or(0)
+            ),
+        )
+            .into_response(),
+        Err(error) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {}\n", error.message()),
+        )
+            .into_response(),
+    }
+}

@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(graphiql::routes())
         .merge(exports::routes())
         .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(http::ready))
         .route("/", get(http::index))
         .with_state(http::HttpState { app: state, schema })
 }

@@ -266,6 +266,52 @@ impl QueryRoot {
         Ok(events_page(ctx, filter, first, after).await?)
     }
 
+    /// Recomputes the whole hash chain; with a checkpoint kept elsewhere
+    /// (`sporbar verify --checkpoint`), also proves that the log up to it is
+    /// unchanged and nothing was removed from its end. Reads the whole log.
+    async fn verify_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The checkpoint's position.")] against_position: Option<u64>,
+        #[graphql(desc = "The checkpoint's chain hash (hex).")] against_hash: Option<String>,
+    ) -> FieldResult<VerifyResult> {
+        let checkpoint = match (against_position, against_hash) {
+            (None, None) => None,
+            (Some(position), Some(hash)) => {
+                let hash = hex::decode(&hash)
+                    .ok()
+                    .and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
+                    .ok_or_else(|| {
+                        ApiError::validation("againstHash", "is not 64 hexadecimal digits")
+                    })?;
+                Some(crate::store::Checkpoint { position, hash })
+            }
+            _ => {
+                return Err(ApiError::validation(
+                    "againstHash",
+                    "give both againstPosition and againstHash, or neither",
+                )
+                .into());
+            }
+        };
+        let store = app(ctx).store.clone();
+        let report = tokio::task::spawn_blocking(move || match checkpoint {
+            Some(checkpoint) => store.verify_against(&checkpoint),
+            None => store.verify(),
+        })
+        .await
+        .map_err(|e| ApiError::Internal(Box::new(e)))?
+        .map_err(ApiError::from)?;
+        Ok(VerifyResult {
+            intact: report.problem.is_none(),
+            events_checked: report.events_checked,
+            head_position: report.head.map(|(p, _)| p),
+            head_hash: report.head.map(|(_, h)| hex::encode(h)),
+            problem_position: report.problem.as_ref().map(|p| p.position),
+            problem: report.problem.map(|p| p.what),
+        })
+    }
+
     /// What changed in a strategy between two instants: per entity and
     /// field the value before and after, with who changed it and why.
     async fn diff(
@@ -436,6 +482,24 @@ async fn computed_at(ctx: &Context<'_>, moment: Moment) -> ApiResult<ComputedAt>
         .read(move |conn| Ok(read::chain_at(conn, moment.as_of)?))
         .await?;
     Ok(ComputedAt::new(moment, chain, None))
+}
+
+/// The outcome of recomputing the hash chain.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct VerifyResult {
+    /// True when every event is as it was written (and, with a checkpoint,
+    /// the log still reaches it unchanged).
+    pub intact: bool,
+    /// Events found intact before the first problem.
+    pub events_checked: u64,
+    /// Position of the last intact event.
+    pub head_position: Option<u64>,
+    /// Its chain hash (hex): keep it as a checkpoint.
+    pub head_hash: Option<String>,
+    /// Where the first problem is.
+    pub problem_position: Option<u64>,
+    /// What the first problem is.
+    pub problem: Option<String>,
 }
 
 /// One change found by `diff`.

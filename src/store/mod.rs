@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::domain::{Command, DomainError};
 
-pub use sqlite::{Durability, SqliteStore, StoreOptions, VerifyReport};
+pub use sqlite::{ChainProblem, Checkpoint, Durability, SqliteStore, StoreOptions, VerifyReport};
 
 /// A command as it reaches the store: the domain command plus who sent it,
 /// why, and the bookkeeping that makes it safe to retry.

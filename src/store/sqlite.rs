@@ -187,6 +187,41 @@ impl SqliteStore {
         verify(&reader)
     }
 
+    /// Recomputes the chain and checks it against a checkpoint kept
+    /// elsewhere: the event at the checkpoint's position must still carry
+    /// the checkpoint's hash, which proves that nothing up to it was
+    /// rewritten, and the log must still reach that position, which proves
+    /// that nothing was cut from its end.
+    pub fn verify_against(&self, checkpoint: &Checkpoint) -> Result<VerifyReport, StoreError> {
+        let mut report = self.verify()?;
+        if report.problem.is_some() {
+            return Ok(report);
+        }
+        let head = report.head.map(|(p, _)| p).unwrap_or(0);
+        let problem = if head < checkpoint.position {
+            Some(ChainProblem {
+                position: head + 1,
+                what: format!(
+                    "the log ends at position {head}, before the checkpoint's position {}: events were removed from its end",
+                    checkpoint.position
+                ),
+            })
+        } else if checkpoint.position == 0 {
+            None
+        } else {
+            let reader = self.reader()?;
+            match head_at(&reader, checkpoint.position)? {
+                Some(hash) if hash == checkpoint.hash => None,
+                _ => Some(ChainProblem {
+                    position: checkpoint.position,
+                    what: "the event's hash differs from the checkpoint's: the log up to it was rewritten".into(),
+                }),
+            }
+        };
+        report.problem = problem;
+        Ok(report)
+    }
+
     /// Writes a consistent copy of the database to `to` while writers go on.
     pub fn backup(&self, to: &Path) -> Result<(), StoreError> {
         if to.exists() {
@@ -200,6 +235,35 @@ impl SqliteStore {
         // database as of a single commit, whatever the writer does meanwhile.
         conn.execute("VACUUM INTO ?1", params![to.to_string_lossy()])?;
         Ok(())
+    }
+}
+
+/// A log position and its chain hash, kept by an auditor outside the
+/// database to prove later that the log up to it is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub position: u64,
+    pub hash: Hash,
+}
+
+impl Checkpoint {
+    /// `{"position": N, "hash": "<hex>"}`, one line.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "position": self.position, "hash": hex::encode(self.hash) }).to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a checkpoint: {e}"))?;
+        let position = value["position"]
+            .as_u64()
+            .ok_or("the checkpoint has no position")?;
+        let hash = value["hash"]
+            .as_str()
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|h| <Hash>::try_from(h.as_slice()).ok())
+            .ok_or("the checkpoint's hash is not 64 hexadecimal digits")?;
+        Ok(Checkpoint { position, hash })
     }
 }
 
@@ -253,6 +317,18 @@ fn check_not_foreign(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         )));
     }
     Ok(())
+}
+
+/// The hash stored at exactly `position`.
+fn head_at(conn: &Connection, position: u64) -> Result<Option<Hash>, StoreError> {
+    let bytes: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT hash FROM events WHERE position = ?1",
+            [position],
+            |r| r.get(0),
+        )
+        .optional()?;
+    bytes.map(|b| to_hash(position, &b)).transpose()
 }
 
 pub(super) fn head(conn: &Connection) -> Result<Option<(u64, Hash)>, StoreError> {

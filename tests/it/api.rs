@@ -724,3 +724,31 @@ async fn a_strategy_is_compared_with_its_predecessor_through_carried_over_goals(
     assert_eq!(carried_over[0]["previous"]["number"], "1.3");
     assert_eq!(carried_over[0]["previous"]["status"], "PARTIALLY_ACHIEVED");
 }
+
+#[tokio::test]
+async fn the_api_verifies_the_log_against_a_checkpoint_and_says_when_it_is_ready() {
+    let app = spawn_app().await;
+    ApiScenario::create(&app).await;
+    let head = app
+        .ok(
+            "{ verifyLog { intact eventsChecked headPosition headHash } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(head["verifyLog"]["intact"], true);
+    assert_eq!(head["verifyLog"]["eventsChecked"], 4);
+    let checkpoint =
+        json!({ "p": head["verifyLog"]["headPosition"], "h": head["verifyLog"]["headHash"] });
+    let query = "query($p: Int, $h: String) { verifyLog(againstPosition: $p, againstHash: $h) { intact problem problemPosition } }";
+    assert_eq!(
+        app.ok(query, checkpoint.clone()).await["verifyLog"]["intact"],
+        true
+    );
+    let wrong = json!({ "p": 4, "h": "00".repeat(32) });
+    let answer = app.ok(query, wrong).await;
+    assert_eq!(answer["verifyLog"]["intact"], false);
+    assert_eq!(answer["verifyLog"]["problemPosition"], 4);
+    let ready = app.client.get(app.url("/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(ready.text().await.unwrap().contains("position 4"));
+}

@@ -284,3 +284,43 @@ fn export_writes_a_plan_file_a_report_and_a_workbook() {
     assert!(!no_year.status.success());
     assert!(text(&no_year.stderr).contains("--year"));
 }
+
+#[test]
+fn verify_writes_a_checkpoint_and_later_proves_the_log_against_it() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    drop(store);
+    let path = db.path.to_str().unwrap();
+    let kept = db.dir.path().join("checkpoint.json");
+    let out = sporbar(&[
+        "verify",
+        "--db",
+        path,
+        "--checkpoint",
+        kept.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let store = db.open();
+    submit(
+        &store,
+        "2016-12-31",
+        s.assess(GoalStatus::InProgress, "årsmelding 2016"),
+    )
+    .unwrap();
+    drop(store);
+    let proven = sporbar(&["verify", "--db", path, "--against", kept.to_str().unwrap()]);
+    assert!(proven.status.success(), "{}", text(&proven.stderr));
+    assert!(text(&proven.stdout).contains("unchanged up to the checkpoint"));
+
+    db.raw()
+        .execute_batch("DROP TRIGGER events_no_delete; DELETE FROM events WHERE position >= 5;")
+        .unwrap();
+    let cut = sporbar(&["verify", "--db", path, "--against", kept.to_str().unwrap()]);
+    assert!(!cut.status.success());
+    assert!(
+        text(&cut.stderr).contains("removed from its end"),
+        "{}",
+        text(&cut.stderr)
+    );
+}

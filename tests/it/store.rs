@@ -431,3 +431,136 @@ fn an_applied_migration_that_was_edited_afterwards_stops_the_start() {
         .expect("start refused");
     assert!(matches!(error, StoreError::Migration(_)), "{error:?}");
 }
+
+/// A log of 8 events and a checkpoint at its head, kept "elsewhere".
+fn log_with_checkpoint() -> (TestDb, sporbar::store::Checkpoint) {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    for year in 2016..=2018 {
+        submit(
+            &store,
+            &format!("{year}-12-31"),
+            s.assess(GoalStatus::InProgress, "årsmelding"),
+        )
+        .unwrap();
+    }
+    let (position, hash) = store.head().unwrap().unwrap();
+    (db, sporbar::store::Checkpoint { position, hash })
+}
+
+#[test]
+fn a_checkpoint_proves_the_log_unchanged_also_after_later_appends() {
+    let (db, checkpoint) = log_with_checkpoint();
+    let store = db.open();
+    let s_goal = store
+        .read_events(&EventFilter {
+            event_type: Some("GoalDefined".into()),
+            ..EventFilter::default()
+        })
+        .unwrap()[0]
+        .stream_id;
+    let body = CommandBody::AssessGoal {
+        id: GoalId(s_goal),
+        status: GoalStatus::Achieved,
+        justification: prose("nådd"),
+    };
+    submit(&store, "2019-12-31", body).unwrap();
+    let report = store.verify_against(&checkpoint).unwrap();
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+    assert_eq!(report.events_checked, 9);
+    assert_eq!(
+        sporbar::store::Checkpoint::from_json(&checkpoint.to_json()).unwrap(),
+        checkpoint
+    );
+}
+
+#[test]
+fn a_checkpoint_catches_events_cut_from_the_end_of_the_log() {
+    let (db, checkpoint) = log_with_checkpoint();
+    // Without the checkpoint, a cut tail leaves a chain that verifies.
+    tamper(&db, "DELETE FROM events WHERE position >= 7");
+    let store = db.open();
+    assert!(
+        store.verify().unwrap().problem.is_none(),
+        "a shorter chain is still a chain"
+    );
+    let problem = store
+        .verify_against(&checkpoint)
+        .unwrap()
+        .problem
+        .expect("the cut is found");
+    assert_eq!(problem.position, 7);
+    assert!(
+        problem.what.contains("removed from its end"),
+        "{}",
+        problem.what
+    );
+}
+
+#[test]
+fn a_checkpoint_catches_a_log_rewritten_with_a_recomputed_chain() {
+    let (db, checkpoint) = log_with_checkpoint();
+    // An intruder rewrites every event from 1 on, recomputing every hash, so
+    // that the chain is consistent in itself: only the kept hash differs.
+    let store = db.open();
+    let events = store.read_events(&EventFilter::default()).unwrap();
+    drop(store);
+    let conn = db.raw();
+    conn.execute_batch("DROP TRIGGER events_no_update;")
+        .unwrap();
+    let mut prev = sporbar::store::chain::GENESIS;
+    for e in &events {
+        let actor = if e.position == 1 {
+            "noen andre".to_owned()
+        } else {
+            e.actor.clone()
+        };
+        let (event_id, stream_id, command_id, correlation_id) = (
+            e.event_id.to_string(),
+            e.stream_id.to_string(),
+            e.command_id.to_string(),
+            e.correlation_id.to_string(),
+        );
+        let recorded_at = sporbar::store::format_recorded_at(e.recorded_at);
+        let effective_at = e.effective_at.to_string();
+        let causation = e.causation_id.map(|c| c.to_string());
+        let hash = sporbar::store::chain::ChainedFields {
+            position: e.position,
+            event_id: &event_id,
+            stream_id: &stream_id,
+            stream_version: e.stream_version,
+            event_type: &e.event_type,
+            schema_version: e.schema_version,
+            payload: &e.payload,
+            recorded_at: &recorded_at,
+            effective_at: &effective_at,
+            actor: &actor,
+            reason: e.reason.as_deref(),
+            command_id: &command_id,
+            correlation_id: &correlation_id,
+            causation_id: causation.as_deref(),
+            prev_hash: &prev,
+        }
+        .hash();
+        conn.execute(
+            "UPDATE events SET actor = ?1, prev_hash = ?2, hash = ?3 WHERE position = ?4",
+            rusqlite::params![actor, prev.as_slice(), hash.as_slice(), e.position],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    drop(conn);
+    let store = db.open();
+    assert!(
+        store.verify().unwrap().problem.is_none(),
+        "the rewritten chain is consistent in itself"
+    );
+    let problem = store
+        .verify_against(&checkpoint)
+        .unwrap()
+        .problem
+        .expect("the rewrite is found");
+    assert_eq!(problem.position, checkpoint.position);
+    assert!(problem.what.contains("rewritten"), "{}", problem.what);
+}
