@@ -78,10 +78,34 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
 }
 
+/// Largest request body accepted; a GraphQL request is far smaller.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Scripts, styles and connections from this server only, no inline
+/// scripts, no framing. GraphiQL styles some elements inline, hence
+/// 'unsafe-inline' for styles (not for scripts).
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'";
+
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    use axum::http::{HeaderName, HeaderValue, header};
+    use tower_http::set_header::SetResponseHeaderLayer;
     let schema = build_schema(state.clone());
-    Router::new()
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    let mut router = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
         .route_service(
             "/graphql/ws",
@@ -93,6 +117,18 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(http::ready))
         .route("/", get(http::index))
         .with_state(http::HttpState { app: state, schema })
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
 }
 
 /// Serves until `shutdown` resolves; `on_bound` learns the bound address

@@ -752,3 +752,42 @@ async fn the_api_verifies_the_log_against_a_checkpoint_and_says_when_it_is_ready
     assert_eq!(ready.status(), 200);
     assert!(ready.text().await.unwrap().contains("position 4"));
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_an_oversized_body_is_413() {
+    let app = spawn_app().await;
+    for path in [
+        "/graphiql",
+        "/health",
+        "/graphql?query=%7BlogHead%7Bposition%7D%7D",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            response.headers()["x-content-type-options"],
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+        assert!(
+            response
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none(),
+            "CORS is off by default"
+        );
+    }
+    let huge = format!(
+        r#"{{"query":"{{ logHead {{ position }} }}","variables":{{"x":"{}"}}}}"#,
+        "a".repeat(sporbar::api::BODY_LIMIT)
+    );
+    let response = post(&app, JSON, Some(GRAPHQL_RESPONSE), &huge).await;
+    assert_eq!(response.status(), 413);
+}
