@@ -147,14 +147,22 @@ fn backup_while_another_process_writes_gives_a_copy_that_verifies() {
     }
 }
 
-/// The README's run command: `sporbar serve` on its embedded default,
-/// here on a free port, answering GraphQL and health until it is stopped.
+/// The README's run command: `sporbar serve --demo` on its embedded
+/// default, here on a free port, serving the demo data over GraphQL until
+/// it is stopped.
 #[test]
 fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
     use std::io::{BufRead, BufReader, Read, Write};
     let db = TestDb::new();
     let mut server = Command::new(env!("CARGO_BIN_EXE_sporbar"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+        ])
         .env("SPORBAR_DB", &db.path)
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -184,14 +192,19 @@ fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
     };
     let health = ask("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    let body = r#"{"query":"{ logHead { position } }"}"#;
+    let body = r#"{"query":"{ strategies { nodes { title } } }"}"#;
     let graphql = ask(&format!(
         "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     ));
     assert!(
-        graphql.contains(r#"{"data":{"logHead":{"position":0}}"#),
+        graphql.contains("Regional digitaliseringsstrategi 2015"),
         "{graphql}"
+    );
+    assert_eq!(
+        graphql.matches("\"title\"").count(),
+        4,
+        "the four demo strategies: {graphql}"
     );
     assert!(
         db.path.exists(),
