@@ -31,6 +31,17 @@ pub use schema::{SporbarSchema, build_schema, sdl};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<SqliteStore>,
+    /// Strategy views by position and date, shared by all requests.
+    pub views: Arc<crate::read::ViewCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<SqliteStore>) -> Self {
+        Self {
+            store,
+            views: Arc::new(crate::read::ViewCache::new(256)),
+        }
+    }
 }
 
 impl AppState {
@@ -142,7 +153,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     on_bound(bound);
-    let app = router(AppState { store });
+    let app = router(AppState::new(store));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -68,8 +68,9 @@ pub(super) async fn load_strategy(
     id: Uuid,
     moment: Moment,
 ) -> ApiResult<Option<Strategy>> {
+    let views = app(ctx).views.clone();
     let view = app(ctx)
-        .read(move |conn| Ok(read::strategy(conn, id, moment)?))
+        .read(move |conn| Ok(views.strategy(conn, id, moment)?))
         .await?;
     Ok(view.map(|v| Strategy::new(v, moment)))
 }
@@ -168,11 +169,12 @@ impl QueryRoot {
     ) -> FieldResult<Connection<String, Strategy, EmptyFields, EmptyFields>> {
         let moment = moment(ctx, as_of, valid_at).await?;
         let (offset, size) = page_bounds(first, after)?;
+        let cache = app(ctx).views.clone();
         let (views, more) = app(ctx)
             .read(move |conn| {
                 let mut matching = Vec::new();
                 for id in read::strategy_ids(conn, organization_id, moment)? {
-                    let Some(view) = read::strategy(conn, id, moment)? else {
+                    let Some(view) = cache.strategy(conn, id, moment)? else {
                         continue;
                     };
                     let wanted = status
@@ -670,11 +672,12 @@ impl Organization {
     /// Its strategies at the same moment.
     async fn strategies(&self, ctx: &Context<'_>) -> FieldResult<Vec<Strategy>> {
         let (id, moment) = (self.view.id, self.moment);
+        let cache = app(ctx).views.clone();
         let views = app(ctx)
             .read(move |conn| {
                 let mut out = Vec::new();
                 for strategy in read::strategy_ids(conn, Some(id), moment)? {
-                    out.extend(read::strategy(conn, strategy, moment)?);
+                    out.extend(cache.strategy(conn, strategy, moment)?);
                 }
                 Ok(out)
             })
@@ -757,9 +760,9 @@ pub struct Strategy {
 }
 
 impl Strategy {
-    pub(super) fn new(view: read::StrategyView, moment: Moment) -> Self {
+    pub(super) fn new(view: Arc<read::StrategyView>, moment: Moment) -> Self {
         Strategy {
-            view: Arc::new(view),
+            view,
             moment,
             organization: Arc::default(),
         }
@@ -925,6 +928,7 @@ impl Strategy {
     async fn attainment_by_year(&self, ctx: &Context<'_>) -> FieldResult<Vec<YearAttainment>> {
         let (id, as_of) = (self.view.id, self.moment.as_of);
         let (start, end) = self.view.period;
+        let cache = app(ctx).views.clone();
         Ok(app(ctx)
             .read(move |conn| {
                 let mut series = Vec::new();
@@ -932,7 +936,7 @@ impl Strategy {
                     let Some(valid_at) = NaiveDate::from_ymd_opt(year, 12, 31) else {
                         continue;
                     };
-                    let Some(view) = read::strategy(conn, id, Moment { as_of, valid_at })? else {
+                    let Some(view) = cache.strategy(conn, id, Moment { as_of, valid_at })? else {
                         series.push(YearAttainment {
                             year,
                             valid_at: valid_at.into(),
@@ -974,9 +978,10 @@ impl Strategy {
             return Ok(None);
         };
         let as_of = self.moment.as_of;
+        let cache = app(ctx).views.clone();
         let predecessor_end = app(ctx)
             .read(move |conn| {
-                let now = read::strategy(
+                let now = cache.strategy(
                     conn,
                     predecessor_id,
                     Moment {
@@ -987,10 +992,9 @@ impl Strategy {
                 let Some(now) = now else { return Ok(None) };
                 let valid_at =
                     NaiveDate::from_ymd_opt(now.period.1, 12, 31).unwrap_or(read::LAST_DATE);
-                Ok(
-                    read::strategy(conn, predecessor_id, Moment { as_of, valid_at })?
-                        .map(|v| (v, valid_at)),
-                )
+                Ok(cache
+                    .strategy(conn, predecessor_id, Moment { as_of, valid_at })?
+                    .map(|v| (v, valid_at)))
             })
             .await?;
         let Some((previous, valid_at)) = predecessor_end else {

@@ -4,6 +4,7 @@
 //! a question about the past costs what a question about now costs.
 
 mod attainment;
+mod cache;
 mod views;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 pub use crate::projection::Moment;
 pub use attainment::{Attainment, attainment_of};
+pub use cache::ViewCache;
 pub use views::*;
 
 /// The latest date any question can name. The read models compare dates as

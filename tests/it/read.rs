@@ -91,3 +91,39 @@ fn a_strategy_tree_costs_the_same_number_of_statements_whatever_its_size_or_mome
     assert_eq!(small, past, "a past moment costs what now costs");
     assert!(small <= 2, "{small} statements for one tree");
 }
+
+#[test]
+fn a_cached_view_is_reused_for_its_position_and_a_later_position_sees_later_events() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let cache = read::ViewCache::new(8);
+    let conn = db.raw();
+    let at = |position| Moment {
+        as_of: position,
+        valid_at: date("2026-01-01"),
+    };
+    let first = cache.strategy(&conn, s.strategy.0, at(5)).unwrap().unwrap();
+    let again = cache.strategy(&conn, s.strategy.0, at(5)).unwrap().unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &again),
+        "the same position is served from the cache"
+    );
+
+    submit(&store, "2016-12-31", s.assess(GoalStatus::Achieved, "nådd")).unwrap();
+    let later = cache.strategy(&conn, s.strategy.0, at(6)).unwrap().unwrap();
+    assert_eq!(
+        later.areas[0].goals[0].assessment().unwrap().value.status,
+        "ACHIEVED"
+    );
+    let earlier = cache.strategy(&conn, s.strategy.0, at(5)).unwrap().unwrap();
+    assert!(
+        earlier.areas[0].goals[0].assessment().is_none(),
+        "position 5 still answers as it did"
+    );
+    assert_eq!(
+        *earlier,
+        read::strategy(&conn, s.strategy.0, at(5)).unwrap().unwrap(),
+        "and equals a fresh read"
+    );
+}
