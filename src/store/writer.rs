@@ -303,17 +303,35 @@ impl Writer {
                  FROM events ORDER BY position",
             )?;
             let mut rows = stmt.query([])?;
+            // Streams are tracked in memory and written once at the end:
+            // the rebuild reads each event once and writes only what it derives.
+            let mut streams: HashMap<Uuid, (domain::StreamKind, OrganizationId, u64)> =
+                HashMap::new();
             while let Some(row) = rows.next()? {
                 let (position, event, effective_at) = decoded(row)?;
-                let organization =
-                    organization_of(&tx, &event)?.ok_or_else(|| StoreError::Corrupt {
+                let (stream_id, kind) = event.stream();
+                let organization = organization_of(&event, |id| streams.get(&id).map(|s| s.1))
+                    .ok_or_else(|| StoreError::Corrupt {
                         position,
                         source: "the event's parent entity does not exist".into(),
                     })?;
-                let (stream_id, kind) = event.stream();
-                bump_stream(&tx, stream_id, kind, organization)?;
+                streams
+                    .entry(stream_id)
+                    .or_insert((kind, organization, 0))
+                    .2 += 1;
                 projection::project(&tx, position, &effective_at, organization, &event)?;
                 replayed += 1;
+            }
+            let mut insert = tx.prepare(
+                "INSERT INTO streams (stream_id, kind, organization_id, version) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (stream_id, (kind, organization, version)) in streams {
+                insert.execute(params![
+                    stream_id.to_string(),
+                    kind.as_str(),
+                    organization.to_string(),
+                    version
+                ])?;
             }
         }
         tx.commit()?;
@@ -554,18 +572,22 @@ fn bump_stream(
         .query_row(params![stream_id.to_string(), kind.as_str(), organization.to_string()], |r| r.get(0))?)
 }
 
-/// The organization an event belongs to, during a rebuild: its stream's, or
-/// for an event that creates a stream, its parent's.
-fn organization_of(tx: &Connection, event: &Event) -> Result<Option<OrganizationId>, StoreError> {
+/// The organization an event belongs to, during a rebuild: its stream's,
+/// or for an event that creates a stream, its parent's (`known` answers
+/// the organization of a stream seen before).
+fn organization_of(
+    event: &Event,
+    known: impl Fn(Uuid) -> Option<OrganizationId>,
+) -> Option<OrganizationId> {
     use Event::*;
     let (stream_id, _) = event.stream();
-    if let Some(org) = stream_organization(tx, stream_id)? {
-        return Ok(Some(org));
+    if let Some(org) = known(stream_id) {
+        return Some(org);
     }
     let parent = match event {
-        OrganizationRegistered { id, .. } => return Ok(Some(*id)),
+        OrganizationRegistered { id, .. } => return Some(*id),
         WorkingGroupFormed { organization, .. } | StrategyDrafted { organization, .. } => {
-            return Ok(Some(*organization));
+            return Some(*organization);
         }
         FocusAreaDefined { strategy, .. }
         | GoalDefined { strategy, .. }
@@ -579,9 +601,9 @@ fn organization_of(tx: &Connection, event: &Event) -> Result<Option<Organization
             subject: domain::IndicatorSubject::Benefit(benefit),
             ..
         } => benefit.0,
-        _ => return Ok(None),
+        _ => return None,
     };
-    stream_organization(tx, parent)
+    known(parent)
 }
 
 /// Reads a row of (position, event_type, schema_version, payload,
