@@ -285,6 +285,20 @@ async fn execute(
     } else {
         StatusCode::OK
     };
+    // Every error of our resolvers carries a code (see error.rs); the ones
+    // without come from GraphQL itself refusing the request's input (an
+    // unknown field, a value that does not fit its type), so they get
+    // VALIDATION like ours.
+    if let Some(Value::Array(errors)) = body.get_mut("errors") {
+        for error in errors.iter_mut().filter_map(Value::as_object_mut) {
+            let extensions = error.entry("extensions").or_insert_with(|| json!({}));
+            if let Value::Object(extensions) = extensions {
+                extensions
+                    .entry("code")
+                    .or_insert_with(|| json!("VALIDATION"));
+            }
+        }
+    }
     if let Value::Object(map) = &mut body {
         // Which log position and chain hash the answer was computed at.
         let extensions = map.entry("extensions").or_insert_with(|| json!({}));

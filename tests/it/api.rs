@@ -791,3 +791,25 @@ async fn every_response_carries_the_security_headers_and_an_oversized_body_is_41
     let response = post(&app, JSON, Some(GRAPHQL_RESPONSE), &huge).await;
     assert_eq!(response.status(), 413);
 }
+
+#[tokio::test]
+async fn errors_raised_by_graphql_itself_carry_a_code_too() {
+    let app = spawn_app().await;
+    for (query, variables) in [
+        (
+            "query($id: UUID!) { strategy(id: $id) { title } }",
+            json!({ "id": "ikke-en-uuid" }),
+        ),
+        (
+            "{ strategies(status: VEDTATT) { nodes { title } } }",
+            json!({}),
+        ),
+        ("{ noSuchField }", json!({})),
+    ] {
+        let body = app.graphql(query, variables).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "VALIDATION",
+            "{query}: {body}"
+        );
+    }
+}
