@@ -209,6 +209,7 @@ async fn run(full: bool) {
         sporbar::api::serve(
             server_store,
             "127.0.0.1:0".parse().unwrap(),
+            sporbar::api::Limits::default(),
             move |a| {
                 let _ = bound_tx.send(a);
             },

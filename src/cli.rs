@@ -69,6 +69,12 @@ pub enum Command {
         /// Address to listen on; port 0 picks a free port (the log says which).
         #[arg(long, env = "SPORBAR_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, env = "SPORBAR_BODY_LIMIT", default_value_t = crate::api::BODY_LIMIT)]
+        body_limit: usize,
+        /// Longest a request may take, in seconds.
+        #[arg(long, env = "SPORBAR_REQUEST_TIMEOUT", default_value_t = crate::api::REQUEST_TIMEOUT.as_secs())]
+        request_timeout: u64,
         /// Load the demo data first (the source documents as plan files);
         /// data already loaded is not loaded twice.
         #[arg(long, env = "SPORBAR_DEMO")]
@@ -178,7 +184,19 @@ pub fn init_tracing(format: LogFormat) {
 /// Runs one subcommand. The exit code is 0 on success; errors are returned.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen, demo } => serve(&db.db, listen, demo)?,
+        Command::Serve {
+            db,
+            listen,
+            body_limit,
+            request_timeout,
+            demo,
+        } => {
+            let limits = crate::api::Limits {
+                body_limit,
+                request_timeout: std::time::Duration::from_secs(request_timeout),
+            };
+            serve(&db.db, listen, limits, demo)?
+        }
         Command::Demo(db) => {
             let store = SqliteStore::open(&db.db, StoreOptions::default())
                 .with_context(|| format!("opening database '{}'", db.db.display()))?;
@@ -340,7 +358,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(path: &Path, listen: std::net::SocketAddr, demo: bool) -> anyhow::Result<()> {
+fn serve(
+    path: &Path,
+    listen: std::net::SocketAddr,
+    limits: crate::api::Limits,
+    demo: bool,
+) -> anyhow::Result<()> {
     let store = SqliteStore::open(path, StoreOptions::default())
         .with_context(|| format!("opening database '{}'", path.display()))?;
     if demo {
@@ -354,6 +377,7 @@ fn serve(path: &Path, listen: std::net::SocketAddr, demo: bool) -> anyhow::Resul
         .block_on(crate::api::serve(
             store,
             listen,
+            limits,
             |bound| tracing::info!(address = %bound, db = %path.display(), "listening on http://{bound}"),
             shutdown_signal(),
         ))

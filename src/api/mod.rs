@@ -13,7 +13,6 @@ mod schema;
 mod subscription;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -82,16 +81,27 @@ impl RequestClock {
     }
 }
 
-/// Where and how to serve.
-#[derive(Clone, Debug)]
-pub struct ServeConfig {
-    pub db: PathBuf,
-    pub listen: SocketAddr,
+/// Limits of the HTTP server, each settable by flag or environment.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes (413 above it).
+    pub body_limit: usize,
+    /// Longest a request may take (408 after it).
+    pub request_timeout: std::time::Duration,
 }
 
-/// Largest request body accepted; a GraphQL request is far smaller.
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_limit: BODY_LIMIT,
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// Default largest request body; a GraphQL request is far smaller.
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Longest a request may take before it is answered 408.
+/// Default longest time a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Scripts, styles and connections from this server only, no inline
@@ -102,7 +112,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      base-uri 'none'; form-action 'self'";
 
 /// The application's routes.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
     use axum::http::{HeaderName, HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer;
     let schema = build_schema(state.clone());
@@ -128,10 +138,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(http::ready))
         .route("/", get(http::index))
         .with_state(http::HttpState { app: state, schema })
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            limits.request_timeout,
         ));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -147,13 +157,14 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(
     store: Arc<SqliteStore>,
     listen: SocketAddr,
+    limits: Limits,
     on_bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     on_bound(bound);
-    let app = router(AppState::new(store));
+    let app = router(AppState::new(store), limits);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -45,6 +45,7 @@ async fn spawn_app_on(db: TestDb, clock: Option<Arc<ManualClock>>) -> TestApp {
         sporbar::api::serve(
             server_store,
             "127.0.0.1:0".parse().unwrap(),
+            sporbar::api::Limits::default(),
             move |a| {
                 let _ = bound.send(a);
             },
