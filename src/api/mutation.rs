@@ -332,16 +332,30 @@ async fn strategy_payload(
     })
 }
 
+/// Submits a command about a part of a strategy, and finds that part, as
+/// of the command's position, in its strategy's tree.
+async fn strategy_part<T>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    options: &CommandOptions,
+    body: CommandBody,
+    find: impl FnOnce(Strategy, Uuid) -> Option<T>,
+) -> ApiResult<(Option<T>, Receipt)> {
+    let (receipt, moment) = submit(ctx, options, body).await?;
+    let part = strategy_of(ctx, id, moment)
+        .await?
+        .and_then(|s| find(s, id));
+    Ok((part, receipt))
+}
+
 async fn focus_area_payload(
     ctx: &Context<'_>,
     id: Uuid,
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<FocusAreaPayload> {
-    let (receipt, moment) = submit(ctx, options, body).await?;
-    let focus_area = strategy_of(ctx, id, moment)
-        .await?
-        .and_then(|s| s.focus_area_by_id(id));
+    let (focus_area, receipt) =
+        strategy_part(ctx, id, options, body, |s, id| s.focus_area_by_id(id)).await?;
     Ok(FocusAreaPayload {
         focus_area,
         receipt,
@@ -354,10 +368,7 @@ async fn goal_payload(
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<GoalPayload> {
-    let (receipt, moment) = submit(ctx, options, body).await?;
-    let goal = strategy_of(ctx, id, moment)
-        .await?
-        .and_then(|s| s.goal_by_id(id));
+    let (goal, receipt) = strategy_part(ctx, id, options, body, |s, id| s.goal_by_id(id)).await?;
     Ok(GoalPayload { goal, receipt })
 }
 
@@ -367,10 +378,8 @@ async fn indicator_payload(
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<IndicatorPayload> {
-    let (receipt, moment) = submit(ctx, options, body).await?;
-    let indicator = strategy_of(ctx, id, moment)
-        .await?
-        .and_then(|s| s.indicator_by_id(id));
+    let (indicator, receipt) =
+        strategy_part(ctx, id, options, body, |s, id| s.indicator_by_id(id)).await?;
     Ok(IndicatorPayload { indicator, receipt })
 }
 
@@ -380,10 +389,8 @@ async fn action_payload(
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<ActionPayload> {
-    let (receipt, moment) = submit(ctx, options, body).await?;
-    let action = strategy_of(ctx, id, moment)
-        .await?
-        .and_then(|s| s.action_by_id(id));
+    let (action, receipt) =
+        strategy_part(ctx, id, options, body, |s, id| s.action_by_id(id)).await?;
     Ok(ActionPayload { action, receipt })
 }
 
@@ -393,10 +400,8 @@ async fn benefit_payload(
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<BenefitPayload> {
-    let (receipt, moment) = submit(ctx, options, body).await?;
-    let benefit = strategy_of(ctx, id, moment)
-        .await?
-        .and_then(|s| s.benefit_by_id(id));
+    let (benefit, receipt) =
+        strategy_part(ctx, id, options, body, |s, id| s.benefit_by_id(id)).await?;
     Ok(BenefitPayload { benefit, receipt })
 }
 
