@@ -88,12 +88,14 @@ async fn report(
     })
 }
 
-async fn report_html(
-    State(state): State<HttpState>,
-    Path(id): Path<Uuid>,
-    Query(params): Query<ExportParams>,
-) -> Response {
+/// The annual report as a self-contained HTML page or as Markdown.
+async fn report_file(state: HttpState, id: Uuid, params: ExportParams, markdown: bool) -> Response {
     match report(state, id, params).await {
+        Ok(report) if markdown => download(
+            "text/markdown; charset=utf-8",
+            format!("statusrapport-{}.md", report.year),
+            crate::report::to_markdown(&report),
+        ),
         Ok(report) => download(
             "text/html; charset=utf-8",
             format!("statusrapport-{}.html", report.year),
@@ -103,19 +105,20 @@ async fn report_html(
     }
 }
 
+async fn report_html(
+    State(state): State<HttpState>,
+    Path(id): Path<Uuid>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    report_file(state, id, params, false).await
+}
+
 async fn report_markdown(
     State(state): State<HttpState>,
     Path(id): Path<Uuid>,
     Query(params): Query<ExportParams>,
 ) -> Response {
-    match report(state, id, params).await {
-        Ok(report) => download(
-            "text/markdown; charset=utf-8",
-            format!("statusrapport-{}.md", report.year),
-            crate::report::to_markdown(&report),
-        ),
-        Err(response) => response,
-    }
+    report_file(state, id, params, true).await
 }
 
 async fn plan_file(

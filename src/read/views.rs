@@ -1,6 +1,6 @@
 //! The views: plain data assembled from entity rows and fact timelines.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -353,9 +353,27 @@ pub fn strategy(
     Ok(assemble_strategy(id, &rows, &facts))
 }
 
-fn indicators_of(rows: &[EntityRow], facts: &Timelines, parent: Uuid) -> Vec<IndicatorView> {
-    rows.iter()
-        .filter(|e| e.kind == "indicator" && e.parent_id == Some(parent))
+/// Indicator rows by the goal or benefit they measure, so each parent finds
+/// its own without scanning the whole strategy.
+fn indicator_rows(rows: &[EntityRow]) -> HashMap<Uuid, Vec<&EntityRow>> {
+    let mut by_parent: HashMap<Uuid, Vec<&EntityRow>> = HashMap::new();
+    for row in rows.iter().filter(|e| e.kind == "indicator") {
+        if let Some(parent) = row.parent_id {
+            by_parent.entry(parent).or_default().push(row);
+        }
+    }
+    by_parent
+}
+
+fn indicators_of(
+    by_parent: &HashMap<Uuid, Vec<&EntityRow>>,
+    facts: &Timelines,
+    parent: Uuid,
+) -> Vec<IndicatorView> {
+    by_parent
+        .get(&parent)
+        .into_iter()
+        .flatten()
         .filter_map(|e| {
             let f = Fields::of(facts, e.id);
             if !f.exists() {
@@ -418,43 +436,46 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
     }
     let organization_id = rows.iter().find(|e| e.id == id)?.organization_id;
     let of_kind = |kind: &'static str| rows.iter().filter(move |e| e.kind == kind);
+    let indicators = indicator_rows(rows);
 
-    let goals: Vec<GoalView> = of_kind("goal")
-        .filter_map(|e| {
-            let f = Fields::of(facts, e.id);
-            f.exists().then(|| GoalView {
-                id: e.id,
-                since: since(&f),
-                area_id: e.parent_id.unwrap_or_default(),
-                number: f.str("number").unwrap_or_default(),
-                wording: f.str("wording").unwrap_or_default(),
-                carried_over_from: uuid_of(f.value("carried_over_from")),
-                retired: f
-                    .latest("retired")
-                    .filter(|r| r.value.as_bool() == Some(true))
-                    .map(|r| r.effective_at),
-                replaced_by: f
-                    .value("replaced_by")
-                    .as_array()
-                    .map(|ids| ids.iter().filter_map(uuid_of).collect())
-                    .unwrap_or_default(),
-                assessments: f
-                    .timeline("assessment")
-                    .iter()
-                    .map(|r| {
-                        Dated::from_row(
-                            r,
-                            Assessment {
-                                status: text(&r.value, "status").unwrap_or_default(),
-                                justification: text(&r.value, "justification").unwrap_or_default(),
-                            },
-                        )
-                    })
-                    .collect(),
-                indicators: indicators_of(rows, facts, e.id),
-            })
+    let mut goals_by_area: HashMap<Uuid, Vec<GoalView>> = HashMap::new();
+    let goals = of_kind("goal").filter_map(|e| {
+        let f = Fields::of(facts, e.id);
+        f.exists().then(|| GoalView {
+            id: e.id,
+            since: since(&f),
+            area_id: e.parent_id.unwrap_or_default(),
+            number: f.str("number").unwrap_or_default(),
+            wording: f.str("wording").unwrap_or_default(),
+            carried_over_from: uuid_of(f.value("carried_over_from")),
+            retired: f
+                .latest("retired")
+                .filter(|r| r.value.as_bool() == Some(true))
+                .map(|r| r.effective_at),
+            replaced_by: f
+                .value("replaced_by")
+                .as_array()
+                .map(|ids| ids.iter().filter_map(uuid_of).collect())
+                .unwrap_or_default(),
+            assessments: f
+                .timeline("assessment")
+                .iter()
+                .map(|r| {
+                    Dated::from_row(
+                        r,
+                        Assessment {
+                            status: text(&r.value, "status").unwrap_or_default(),
+                            justification: text(&r.value, "justification").unwrap_or_default(),
+                        },
+                    )
+                })
+                .collect(),
+            indicators: indicators_of(&indicators, facts, e.id),
         })
-        .collect();
+    });
+    for goal in goals {
+        goals_by_area.entry(goal.area_id).or_default().push(goal);
+    }
 
     let mut areas: Vec<AreaView> = of_kind("focus_area")
         .filter_map(|e| {
@@ -462,11 +483,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
             if !f.exists() {
                 return None;
             }
-            let mut area_goals: Vec<GoalView> = goals
-                .iter()
-                .filter(|g| g.area_id == e.id)
-                .cloned()
-                .collect();
+            let mut area_goals = goals_by_area.remove(&e.id).unwrap_or_default();
             area_goals.sort_by_key(GoalView::sort_key);
             Some(AreaView {
                 id: e.id,
@@ -560,7 +577,7 @@ fn assemble_strategy(id: Uuid, rows: &[EntityRow], facts: &Timelines) -> Option<
                 responsible: text(d, "responsible"),
                 due: text(d, "due").and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
                 realisation: f.timeline("realisation").iter().map(status_note).collect(),
-                indicators: indicators_of(rows, facts, e.id),
+                indicators: indicators_of(&indicators, facts, e.id),
             })
         })
         .collect();
