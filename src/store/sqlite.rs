@@ -71,33 +71,82 @@ impl std::fmt::Display for ChainProblem {
 /// The event store on one SQLite file.
 pub struct SqliteStore {
     path: PathBuf,
-    writer: WriterHandle,
+    access: Access,
+    // Readers are dropped before the writer, so that the writer's
+    // connection is the last to close: only a read-write connection
+    // checkpoints the WAL into the file and removes it when it closes.
     readers: Mutex<Vec<Connection>>,
+    writer: WriterHandle,
     committed: tokio::sync::broadcast::Sender<u64>,
+}
+
+/// How this process can reach the database file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// The file, or the folder its WAL lives in, cannot be written: reads
+    /// are served and every change fails with SQLite's "attempt to write a
+    /// readonly database". `immutable` when SQLite cannot even keep its
+    /// shared memory next to the file (a read-only folder or file system)
+    /// and there is no WAL to read: then nobody can change the file, and
+    /// SQLite is told so, which lets it read without that memory.
+    ReadOnly {
+        immutable: bool,
+    },
 }
 
 impl SqliteStore {
     /// Opens (or creates) the database at `path`, applies pending migrations
     /// and starts the writer.
+    ///
+    /// A file that is there already must be a Sporbar database: anything
+    /// else (not SQLite, cut short, another program's database, an empty
+    /// file, a directory) is refused with [`StoreError::Foreign`] before a
+    /// byte of it is written.
+    ///
+    /// A database that cannot be written (its file, folder or file system
+    /// is read-only) is opened for reading: queries are answered, and every
+    /// command fails with SQLite's read-only error, appending nothing.
     pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = open_connection(&path, OpenFlags::default())?;
-        check_not_foreign(&conn, &path)?;
-        let synchronous = match options.durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        };
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", synchronous)?;
-        embedded::migrations::runner().run(&mut conn)?;
+        match std::fs::metadata(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => create(&path)?,
+            Err(error) => return Err(error.into()),
+            Ok(metadata) => check_file(&path, &metadata)?,
+        }
+        let access = access(&path);
+        // Look with a read-only connection first: closing it never writes
+        // (a read-write connection checkpoints another program's WAL into
+        // its file when it closes).
+        check_not_foreign(&connect(&path, access, true)?, &path)?;
+        let mut conn = connect(&path, access, false)?;
+        match access {
+            Access::ReadWrite => configure(&mut conn, options.durability)?,
+            Access::ReadOnly { .. } => {
+                tracing::warn!(
+                    db = %path.display(),
+                    "the database cannot be written: serving reads, refusing changes"
+                );
+                // Only checks that every migration was applied: a pending
+                // one fails here, as it cannot be written.
+                embedded::migrations::runner().run(&mut conn)?;
+            }
+        }
         let (committed, _) = tokio::sync::broadcast::channel(1024);
         let writer = writer::spawn(conn, options.clock, options.max_batch, committed.clone())?;
         Ok(Self {
             path,
-            writer,
+            access,
             readers: Mutex::new(Vec::new()),
+            writer,
             committed,
         })
+    }
+
+    /// True when the database was opened for reading only, because its
+    /// file, folder or file system cannot be written.
+    pub fn is_read_only(&self) -> bool {
+        self.access != Access::ReadWrite
     }
 
     /// Tells the head position after each commit that appended events.
@@ -159,7 +208,7 @@ impl SqliteStore {
         let conn = match pooled {
             Some(conn) => conn,
             None => {
-                let conn = open_connection(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                let conn = connect(&self.path, self.access, true)?;
                 conn.pragma_update(None, "query_only", "ON")?;
                 conn
             }
@@ -230,7 +279,7 @@ impl SqliteStore {
                 format!("'{}' already exists", to.display()),
             )));
         }
-        let conn = open_connection(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let conn = connect(&self.path, self.access, true)?;
         // VACUUM INTO reads inside one read transaction: the copy is the
         // database as of a single commit, whatever the writer does meanwhile.
         conn.execute("VACUUM INTO ?1", params![to.to_string_lossy()])?;
@@ -296,6 +345,217 @@ pub(super) fn open_connection(path: &Path, flags: OpenFlags) -> Result<Connectio
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
+}
+
+/// A connection to the database as `access` allows; `read_only` for readers.
+fn connect(path: &Path, access: Access, read_only: bool) -> Result<Connection, StoreError> {
+    match access {
+        Access::ReadWrite if !read_only => open_connection(path, OpenFlags::default()),
+        Access::ReadWrite | Access::ReadOnly { immutable: false } => {
+            open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        }
+        Access::ReadOnly { immutable: true } => open_connection(
+            Path::new(&format!("file:{}?immutable=1", uri_path(path))),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        ),
+    }
+}
+
+/// `path` as the path of a `file:` URI: every byte outside the unreserved
+/// characters and `/` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(absolute.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = absolute.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut out = String::new();
+    for &byte in &bytes {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether this process can write the database: the file itself, and its
+/// WAL and shared memory, which SQLite creates next to it.
+fn access(path: &Path) -> Access {
+    let sibling = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let writable = |file: &Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(file)
+            .is_ok()
+    };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // Whether a file can be made in the folder: try it. (Permission bits
+    // alone do not tell: root ignores them, a read-only mount overrides them.)
+    let folder_writable = {
+        let probe = folder.join(format!(
+            ".{}.probe-{}",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let made = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+            .is_ok();
+        if made {
+            let _ = std::fs::remove_file(&probe);
+        }
+        made
+    };
+    let (wal, shm) = (sibling("-wal"), sibling("-shm"));
+    let sibling_writable = |file: &Path| {
+        if file.exists() {
+            writable(file)
+        } else {
+            folder_writable
+        }
+    };
+    if writable(path) && sibling_writable(&wal) && sibling_writable(&shm) {
+        return Access::ReadWrite;
+    }
+    let wal_pending = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    Access::ReadOnly {
+        immutable: !wal_pending && !sibling_writable(&shm),
+    }
+}
+
+/// WAL, the durability asked for, and every pending migration.
+fn configure(conn: &mut Connection, durability: Durability) -> Result<(), StoreError> {
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", synchronous)?;
+    embedded::migrations::runner().run(conn)?;
+    Ok(())
+}
+
+/// Creates a new, migrated database at `path`, which does not exist.
+///
+/// It is built under a temporary name next to `path` and then linked into
+/// place, so that `path` is either absent or a whole Sporbar database: a
+/// start cut short (a crash, a full disk) never leaves an empty or half
+/// made file behind, and an empty file can always be refused as not ours.
+fn create(path: &Path) -> Result<(), StoreError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let remove = |p: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut file = p.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(file));
+        }
+    };
+    remove(&temporary);
+    let built = (|| {
+        let mut conn = open_connection(&temporary, OpenFlags::default())?;
+        configure(&mut conn, Durability::Full)?;
+        // Closing the only connection checkpoints the WAL into the file
+        // and removes it: the file alone is the whole database.
+        conn.close().map_err(|(_, error)| error)?;
+        std::fs::File::open(&temporary)?.sync_all()?;
+        Ok::<_, StoreError>(())
+    })();
+    // A hard link fails when `path` exists: two processes creating the same
+    // database at once both end up opening the one that was linked first.
+    // Where there are no hard links, a rename does (without that guarantee).
+    let linked = built.and_then(|()| match std::fs::hard_link(&temporary, path) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::rename(&temporary, path)?)
+        }
+        _ => Ok(()),
+    });
+    remove(&temporary);
+    linked?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // The new name is durable once its folder is.
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Refuses, from its first bytes alone, a file that cannot be a whole
+/// Sporbar database: a directory, an empty file, a file that is not SQLite,
+/// and a database shorter than its own header says (cut off by a failed
+/// copy or a truncation). SQLite would open the last two and only fail, or
+/// worse not fail, once it reads the missing pages.
+///
+/// A file with a WAL next to it may rightly be shorter: a checkpoint writes
+/// page 1 (with the new page count) first, so a crash in the middle of one
+/// leaves the file short until SQLite completes it from the WAL.
+fn check_file(path: &Path, metadata: &std::fs::Metadata) -> Result<(), StoreError> {
+    use std::io::Read;
+    let foreign = |why: String| StoreError::Foreign {
+        path: path.display().to_string(),
+        why,
+    };
+    if metadata.is_dir() {
+        return Err(foreign("it is a directory".into()));
+    }
+    if !metadata.is_file() {
+        return Err(foreign("it is not a regular file".into()));
+    }
+    let length = metadata.len();
+    if length == 0 {
+        return Err(foreign(
+            "it is empty; a new database is only created where no file exists".into(),
+        ));
+    }
+    // https://www.sqlite.org/fileformat2.html#the_database_header
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path)?;
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..])? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    if read < header.len() || !header.starts_with(b"SQLite format 3\0") {
+        return Err(foreign(format!(
+            "it is not an SQLite database ({length} bytes without an SQLite header)"
+        )));
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        size => u64::from(size),
+    };
+    let word = |at: usize| u32::from_be_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+    let pages = u64::from(word(28));
+    // The page count is valid when written by SQLite 3.7.0 or later, which
+    // then also stores the change counter at offset 92.
+    let count_valid = pages > 0 && word(92) == word(24);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_pending = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
+    if count_valid && !wal_pending && length < pages * page_size {
+        return Err(foreign(format!(
+            "it is cut short: its header says {pages} pages of {page_size} bytes, \
+             but the file has only {length} bytes"
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a file that is not SQLite, or an SQLite database of another
