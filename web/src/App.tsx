@@ -109,7 +109,8 @@ export function App() {
       authorization: authorizationHeader,
       onState: setLiveState,
       onEvent: (event) => {
-        if (event.position <= shown.current) return;
+        // A page of a past instant (as-of) cannot change; nothing to load or say.
+        if (event.position <= shown.current || parseHash(location.hash).asOf) return;
         newest = Math.max(newest, event.position);
         if (pending) return;
         pending = setTimeout(() => {

@@ -112,6 +112,16 @@ export function momentVariables(route: Route): { validAt?: string; asOf?: string
   return { validAt: route.validAt, asOf: route.asOf };
 }
 
+/**
+ * The position and hash a view was computed at. An as-of answer is
+ * computed at an earlier position than the log's head, which is what the
+ * response's extensions carry; the answer's own `computedAt` says which.
+ */
+export function computedMeta(meta: Meta | null, computedAt?: { position: number; hash: string | null } | null): Meta | null {
+  if (!meta) return null;
+  return computedAt ? { ...meta, position: computedAt.position, hash: computedAt.hash } : meta;
+}
+
 /** Reports the main view's computed-at position to the page frame while mounted. */
 export function usePageMeta(meta: Meta | null): void {
   const { setMeta } = useApp();

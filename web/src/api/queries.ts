@@ -35,7 +35,7 @@ const ACTION = `
   benefits { ${BENEFIT} }`;
 
 export const ORGANIZATIONS = `query Organizations($validAt: Date, $asOf: DateTime) {
-  organizations(validAt: $validAt, asOf: $asOf, first: 100) {
+  organizations(validAt: $validAt, asOf: $asOf) {
     nodes { id name since strategies { id } }
   }
 }`;
@@ -91,7 +91,7 @@ export const GOAL = `query Goal($id: UUID!, $validAt: Date, $asOf: DateTime) {
 }`;
 
 export const HISTORY = `query History($entity: UUID!, $after: String) {
-  history(entityId: $entity, first: 100, after: $after) {
+  history(entityId: $entity, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { position streamVersion eventType payload recordedAt effectiveAt actor reason hash }
   }

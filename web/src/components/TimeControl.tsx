@@ -131,7 +131,7 @@ export function TimeBanner({ meta }: { meta: Meta | null }) {
 export function ComputedAt({ meta }: { meta: Meta }) {
   const t = useT();
   return (
-    <p class="computed-at">
+    <p class="computed-at" data-position={meta.position} data-hash={meta.hash ?? ''}>
       {t('meta.position', { position: meta.position })}
       {meta.hash && (
         <>

@@ -9,7 +9,7 @@ import { ActionList, BenefitsByStakeholder, BudgetTable } from '../components/Ac
 import { crumbsFor } from '../components/crumbs';
 import { Page } from '../components/Page';
 import { StrategyFacts, StrategyNav } from '../components/StrategyNav';
-import { momentVariables, useApp, useGraphql, useHref } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 import { useCanEdit } from '../viewer';
 
@@ -50,7 +50,7 @@ export function ActionsView({ org, strategy: id }: { org: string; strategy: stri
     <Page
       title={strategy ? t('actionsView.title', { title: strategy.title }) : t('loadingTitle')}
       crumbs={crumbsFor(href, t, { org: strategy?.organization ?? undefined, strategy: strategy ?? undefined })}
-      meta={q.meta}
+      meta={computedMeta(q.meta, strategy?.computedAt)}
       period={strategy?.period}
       loading={q.loading}
       error={q.error}

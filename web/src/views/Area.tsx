@@ -12,7 +12,7 @@ import { IndicatorChart } from '../components/IndicatorChart';
 import { Page } from '../components/Page';
 import { StatusBar } from '../components/StatusBar';
 import { formatDate, formatPercent } from '../format';
-import { momentVariables, useApp, useGraphql, useHref } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 import { countsOf } from '../logic/attainment';
 import { useCanEdit } from '../viewer';
@@ -35,7 +35,7 @@ export function AreaView({ org, strategy: id, area: areaId }: { org: string; str
     <Page
       title={area ? t('area.title', { number: area.number, title: area.title }) : t('loadingTitle')}
       crumbs={crumbsFor(href, t, { org: strategy?.organization ?? undefined, strategy: strategy ?? undefined })}
-      meta={q.meta}
+      meta={computedMeta(q.meta, strategy?.computedAt)}
       period={strategy?.period}
       loading={q.loading}
       error={q.error}

@@ -10,7 +10,7 @@ import { ScoreChart } from '../components/ScoreChart';
 import { StatusBar } from '../components/StatusBar';
 import { StrategyFacts, StrategyNav } from '../components/StrategyNav';
 import { formatDate, formatPercent } from '../format';
-import { momentVariables, useApp, useGraphql, useHref } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 import { countsOf } from '../logic/attainment';
 
@@ -57,7 +57,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
     <Page
       title={strategy ? t('attainmentView.title', { title: strategy.title }) : t('loadingTitle')}
       crumbs={crumbsFor(href, t, { org: strategy?.organization ?? undefined, strategy: strategy ?? undefined })}
-      meta={q.meta}
+      meta={computedMeta(q.meta, strategy?.computedAt)}
       period={strategy?.period}
       loading={q.loading}
       error={q.error}

@@ -2,7 +2,7 @@
 // actions, and the history of every change to it from the log — who
 // recorded it, when it was recorded, from when it holds, and why.
 
-import { useApp, useGraphql, useHref, useQuery, momentVariables } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref, useQuery } from '../hooks';
 import { fetchHistory } from '../api/history';
 import { GOAL } from '../api/queries';
 import type { Goal, GoalStatus, LogEvent, StrategyHeader } from '../api/types';
@@ -49,7 +49,7 @@ export function GoalView(props: { org: string; strategy: string; area: string; g
         area,
         goal,
       })}
-      meta={q.meta}
+      meta={computedMeta(q.meta, strategy?.computedAt)}
       period={strategy?.period}
       loading={q.loading}
       error={q.error}

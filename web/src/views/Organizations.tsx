@@ -6,7 +6,7 @@ import type { Attainment, Period } from '../api/types';
 import { crumbsFor } from '../components/crumbs';
 import { Page } from '../components/Page';
 import { formatDate, formatPercent, formatPeriod } from '../format';
-import { momentVariables, useApp, useGraphql, useHref } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 
 interface OrganizationsData {
@@ -61,6 +61,7 @@ interface OrganizationData {
       predecessor: { id: string; title: string } | null;
       attainment: Attainment;
     }[];
+    computedAt: { position: number; hash: string | null };
   } | null;
 }
 
@@ -74,7 +75,7 @@ export function OrganizationView({ org }: { org: string }) {
     <Page
       title={organization ? organization.name : t('loadingTitle')}
       crumbs={crumbsFor(href, t, {})}
-      meta={q.meta}
+      meta={computedMeta(q.meta, organization?.computedAt)}
       loading={q.loading}
       error={q.error}
       missing={q.data && !organization ? t('choose.organizationMissing') : false}

@@ -10,7 +10,7 @@ import { Page } from '../components/Page';
 import { StatusBar } from '../components/StatusBar';
 import { StrategyFacts, StrategyNav } from '../components/StrategyNav';
 import { formatDate, formatPercent, formatPointChange, previousYearEnd, todayInOslo } from '../format';
-import { momentVariables, useApp, useGraphql, useHref } from '../hooks';
+import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 import { countsOf, scoreChange } from '../logic/attainment';
 
@@ -33,7 +33,7 @@ export function OverviewView({ org, strategy: id }: { org: string; strategy: str
     <Page
       title={strategy ? strategy.title : t('loadingTitle')}
       crumbs={crumbsFor(href, t, { org: strategy?.organization ?? undefined })}
-      meta={q.meta}
+      meta={computedMeta(q.meta, strategy?.computedAt)}
       period={strategy?.period}
       loading={q.loading}
       error={q.error}
