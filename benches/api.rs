@@ -209,7 +209,11 @@ async fn run(full: bool) {
         sporbar::api::serve(
             server_store,
             "127.0.0.1:0".parse().unwrap(),
-            sporbar::api::Limits::default(),
+            sporbar::api::Settings {
+                limits: sporbar::api::Limits::unthrottled(),
+                public_read: true,
+                cors_origins: Vec::new(),
+            },
             move |a| {
                 let _ = bound_tx.send(a);
             },

@@ -79,6 +79,51 @@ pub enum Command {
         /// data already loaded is not loaded twice.
         #[arg(long, env = "SPORBAR_DEMO")]
         demo: bool,
+        /// Let anyone read without a token (the public web page). Anonymous
+        /// readers never see who made a change, and never change anything.
+        #[arg(long, env = "SPORBAR_PUBLIC_READ")]
+        public_read: bool,
+        /// Deepest GraphQL query accepted.
+        #[arg(long, env = "SPORBAR_MAX_DEPTH", default_value_t = crate::api::Limits::default().max_depth)]
+        max_depth: usize,
+        /// Most complex GraphQL query accepted (each field counts 1).
+        #[arg(long, env = "SPORBAR_MAX_COMPLEXITY", default_value_t = crate::api::Limits::default().max_complexity)]
+        max_complexity: usize,
+        /// Largest page a list query returns.
+        #[arg(long, env = "SPORBAR_MAX_PAGE_SIZE", default_value_t = crate::api::Limits::default().max_page_size)]
+        max_page_size: usize,
+        /// Requests per second a client (token, or address when anonymous)
+        /// may send, sustained; 0 turns the limit off.
+        #[arg(long, env = "SPORBAR_RATE_LIMIT", default_value_t = crate::api::RATE_LIMIT.per_second)]
+        rate_limit: u32,
+        /// Requests a client may send at once before the rate limit applies.
+        #[arg(long, env = "SPORBAR_RATE_BURST", default_value_t = crate::api::RATE_LIMIT.burst)]
+        rate_burst: u32,
+        /// A browser origin allowed to call the API (CORS), e.g.
+        /// https://intranett.kommune.no; repeat for more; none means CORS is off.
+        #[arg(
+            long = "cors-origin",
+            env = "SPORBAR_CORS_ORIGINS",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
+    },
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Put a backup in place of the database: the backup is checked (it
+    /// must be a Sporbar database whose hash chain verifies) before it
+    /// replaces anything. Stop the server first.
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file (from `sporbar backup`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database; it is kept beside it as
+        /// `<db>.before-restore-<time>`, never deleted.
+        #[arg(long)]
+        force: bool,
     },
     /// Load the demo data: Kongsbergregionen 2015–2018, IKT Orkidé 2018–2021
     /// and 2022–2025, Digitale Helgeland.
@@ -169,6 +214,34 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print its secret: it is shown this once and
+    /// stored only as a hash.
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        /// A unique name, recorded as the actor (`token:<name>`) of every
+        /// change made with the token, e.g. "kari.nordmann".
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: crate::access::Role,
+        /// An organization an editor may change; repeat for more.
+        #[arg(long = "organization")]
+        organizations: Vec<Uuid>,
+    },
+    /// List every token (never the secrets), revoked ones too.
+    List(DbArg),
+    /// Revoke a token by name or id; it stops working within seconds.
+    Revoke {
+        #[command(flatten)]
+        db: DbArg,
+        /// The token's name or id.
+        token: String,
+    },
+}
+
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -190,13 +263,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             body_limit,
             request_timeout,
             demo,
+            public_read,
+            max_depth,
+            max_complexity,
+            max_page_size,
+            rate_limit,
+            rate_burst,
+            cors_origins,
         } => {
-            let limits = crate::api::Limits {
-                body_limit,
-                request_timeout: std::time::Duration::from_secs(request_timeout),
+            let settings = crate::api::Settings {
+                limits: crate::api::Limits {
+                    body_limit,
+                    request_timeout: std::time::Duration::from_secs(request_timeout),
+                    max_depth,
+                    max_complexity,
+                    max_page_size,
+                    rate: (rate_limit > 0).then_some(crate::api::RateLimit {
+                        per_second: rate_limit,
+                        burst: rate_burst.max(1),
+                    }),
+                },
+                public_read,
+                cors_origins,
             };
-            serve(&db.db, listen, limits, demo)?
+            serve(&db.db, listen, settings, demo)?
         }
+        Command::Token(command) => token(command)?,
+        Command::Restore { db, from, force } => restore(&db.db, &from, force)?,
         Command::Demo(db) => {
             let store = SqliteStore::open(&db.db, StoreOptions::default())
                 .with_context(|| format!("opening database '{}'", db.db.display()))?;
@@ -361,7 +454,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 fn serve(
     path: &Path,
     listen: std::net::SocketAddr,
-    limits: crate::api::Limits,
+    settings: crate::api::Settings,
     demo: bool,
 ) -> anyhow::Result<()> {
     let store = SqliteStore::open(path, StoreOptions::default())
@@ -377,7 +470,7 @@ fn serve(
         .block_on(crate::api::serve(
             store,
             listen,
-            limits,
+            settings,
             |bound| tracing::info!(address = %bound, db = %path.display(), "listening on http://{bound}"),
             shutdown_signal(),
         ))
@@ -448,6 +541,161 @@ fn export_strategy(
             tables::benefits(&view),
         ])?,
     })
+}
+
+fn token(command: TokenCommand) -> anyhow::Result<()> {
+    use crate::access::tokens;
+    // Opening the store first applies the migrations (the tokens table).
+    let connection = |db: &DbArg| -> anyhow::Result<rusqlite::Connection> {
+        drop(
+            SqliteStore::open(&db.db, StoreOptions::default())
+                .with_context(|| format!("opening database '{}'", db.db.display()))?,
+        );
+        let conn = rusqlite::Connection::open(&db.db)
+            .with_context(|| format!("opening database '{}'", db.db.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
+    };
+    match command {
+        TokenCommand::Create {
+            db,
+            name,
+            role,
+            organizations,
+        } => {
+            let conn = connection(&db)?;
+            let organizations: Vec<_> = organizations
+                .into_iter()
+                .map(crate::domain::OrganizationId)
+                .collect();
+            let created = tokens::create(&conn, &name, role, &organizations, Utc::now())?;
+            // The secret alone on standard output, so scripts can take it.
+            println!("{}", created.secret);
+            eprintln!(
+                "token '{}' ({}) created; it is shown only now: keep it secret",
+                created.info.name,
+                created.info.role.as_str()
+            );
+        }
+        TokenCommand::List(db) => {
+            let conn = connection(&db)?;
+            println!("id\tname\trole\torganizations\tcreated\trevoked");
+            for token in tokens::list(&conn)? {
+                let organizations: Vec<String> = token
+                    .organizations
+                    .iter()
+                    .map(|o| o.0.to_string())
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    token.name,
+                    token.role.as_str(),
+                    organizations.join(","),
+                    crate::store::format_recorded_at(token.created_at),
+                    token
+                        .revoked_at
+                        .map(crate::store::format_recorded_at)
+                        .unwrap_or_default()
+                );
+            }
+        }
+        TokenCommand::Revoke { db, token } => {
+            let conn = connection(&db)?;
+            let revoked = tokens::revoke(&conn, &token, Utc::now())?;
+            println!("token '{}' revoked", revoked.name);
+        }
+    }
+    Ok(())
+}
+
+/// Puts a verified copy of `backup` at `target`. The copy is checked where
+/// it will live (same folder) and then renamed into place, so the target
+/// is at every moment either the old database or the whole backup.
+fn restore(target: &Path, backup: &Path, force: bool) -> anyhow::Result<()> {
+    if !backup.is_file() {
+        bail!("backup '{}' does not exist", backup.display());
+    }
+    if target.exists() && !force {
+        bail!(
+            "database '{}' exists; stop the server and add --force to replace it (it is kept beside it)",
+            target.display()
+        );
+    }
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = folder.join(format!(
+        ".{}.restoring",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sporbar.db".into())
+    ));
+    let _ = std::fs::remove_file(&staging);
+    std::fs::copy(backup, &staging)
+        .with_context(|| format!("copying '{}' to '{}'", backup.display(), staging.display()))?;
+    let checked = (|| -> anyhow::Result<crate::store::VerifyReport> {
+        // Opening applies migrations a newer binary needs; verifying proves
+        // the chain in the copy is intact.
+        let store = SqliteStore::open(&staging, StoreOptions::default())
+            .with_context(|| format!("'{}' is not a usable backup", backup.display()))?;
+        let report = store.verify().context("reading the backup's log")?;
+        if let Some(problem) = &report.problem {
+            bail!("the backup's log is not intact at {problem}");
+        }
+        drop(store);
+        // Fold the write-ahead log into the file, so the one file that is
+        // renamed into place holds everything.
+        let conn = rusqlite::Connection::open(&staging)?;
+        conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        Ok(report)
+    })();
+    let report = match checked {
+        Ok(report) => report,
+        Err(error) => {
+            remove_database_files(&staging);
+            return Err(error);
+        }
+    };
+    if target.exists() {
+        let kept = folder.join(format!(
+            "{}.before-restore-{}",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Utc::now().format("%Y%m%dT%H%M%SZ")
+        ));
+        // The old database with its write-ahead log moves aside together.
+        for suffix in ["", "-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", target.display()));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}{suffix}", kept.display()));
+                std::fs::rename(&from, &to).with_context(|| {
+                    format!("moving '{}' aside to '{}'", from.display(), to.display())
+                })?;
+            }
+        }
+        println!("the previous database is kept as '{}'", kept.display());
+    }
+    std::fs::rename(&staging, target)
+        .with_context(|| format!("moving the restored copy to '{}'", target.display()))?;
+    println!(
+        "restored '{}' from '{}': {} events, chain intact",
+        target.display(),
+        backup.display(),
+        report.events_checked
+    );
+    Ok(())
+}
+
+/// Removes a refused staging copy with its write-ahead log.
+fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 fn open_existing(path: &Path) -> anyhow::Result<SqliteStore> {

@@ -1,6 +1,8 @@
 //! Sporbar: an event-sourced tracker for municipal digital-transformation
 //! strategies. A tour of the crate, from the inside out:
 
+/// Who is asking and what they may do: roles, identities, API tokens.
+pub mod access;
 /// The HTTP surface: GraphQL over HTTP and WebSocket, GraphiQL, health.
 pub mod api;
 /// The command line: subcommands and their glue to the library.
@@ -19,3 +21,5 @@ pub mod read;
 pub mod report;
 /// The event store: append-only SQLite log, hash chain, single writer.
 pub mod store;
+/// Counters and histograms behind `/metrics`.
+pub mod telemetry;

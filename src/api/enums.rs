@@ -165,3 +165,27 @@ api_enum!(
         LowerIsBetter,
     }
 );
+
+/// What a signed-in identity may do.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Reads strategies and status; sees no actor names.
+    Reader,
+    /// Reads, sees who changed what, changes its own organizations' data.
+    Editor,
+    /// Reads everything, including actor names and the full log; changes nothing.
+    Auditor,
+    /// Everything, including registering organizations.
+    Admin,
+}
+
+impl From<crate::access::Role> for Role {
+    fn from(role: crate::access::Role) -> Self {
+        match role {
+            crate::access::Role::Reader => Role::Reader,
+            crate::access::Role::Editor => Role::Editor,
+            crate::access::Role::Auditor => Role::Auditor,
+            crate::access::Role::Admin => Role::Admin,
+        }
+    }
+}

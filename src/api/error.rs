@@ -20,6 +20,10 @@ pub enum ApiError {
         message: String,
     },
     NotFound(String),
+    /// Nobody is signed in, and the request needs someone.
+    Unauthenticated(String),
+    /// Signed in, but not allowed to do this.
+    Forbidden(String),
     Conflict {
         message: String,
         current_version: Option<u64>,
@@ -39,7 +43,10 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Validation { field, message } => format!("{field}: {message}"),
-            ApiError::NotFound(message) | ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::NotFound(message)
+            | ApiError::Unauthenticated(message)
+            | ApiError::Forbidden(message)
+            | ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -48,6 +55,8 @@ impl ApiError {
         match self {
             ApiError::Validation { .. } => "VALIDATION",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -82,6 +91,7 @@ impl From<StoreError> for ApiError {
                 message: error.to_string(),
                 current_version: None,
             },
+            StoreError::Forbidden { .. } => ApiError::Forbidden(error.to_string()),
             other => ApiError::Internal(Box::new(other)),
         }
     }

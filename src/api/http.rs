@@ -5,14 +5,16 @@
 //! the client accepts neither media type.
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{AppState, RequestClock, SporbarSchema, today};
+use crate::access::{Refusal, Viewer};
 
 #[derive(Clone)]
 pub struct HttpState {
@@ -105,6 +107,7 @@ pub struct GetParams {
 
 pub async fn graphql_get(
     State(state): State<HttpState>,
+    Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
     Query(params): Query<GetParams>,
 ) -> Response {
@@ -126,11 +129,12 @@ pub async fn graphql_get(
         operation_name: params.operation_name,
         extensions: None,
     };
-    execute(state, answer, params, false).await
+    execute(state, viewer, answer, params, false).await
 }
 
 pub async fn graphql_post(
     State(state): State<HttpState>,
+    Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -169,7 +173,7 @@ pub async fn graphql_post(
             );
         }
     };
-    execute(state, answer, params, true).await
+    execute(state, viewer, answer, params, true).await
 }
 
 fn not_acceptable() -> Response {
@@ -184,6 +188,7 @@ fn not_acceptable() -> Response {
 
 async fn execute(
     state: HttpState,
+    viewer: Viewer,
     answer: Answer,
     params: GraphqlParams,
     is_post: bool,
@@ -224,6 +229,27 @@ async fn execute(
                 "subscriptions are served over WebSocket at /graphql/ws",
             );
         }
+        // Who may not change anything is told so before anything runs;
+        // an editor's organizations are checked per command by the writer.
+        Some(OperationType::Mutation) => match viewer.write_scope() {
+            Err(Refusal::Unauthenticated) => {
+                return super::guard::unauthenticated(
+                    "sign in to make changes: send an editor's or admin's API token as 'Authorization: Bearer <token>'",
+                );
+            }
+            Err(Refusal::Forbidden) => {
+                let role = viewer.role().map(|r| r.as_str()).unwrap_or("anonymous");
+                return respond(
+                    StatusCode::FORBIDDEN,
+                    answer,
+                    json!({ "errors": [{
+                        "message": format!("a {role} may not make changes; ask for an editor's token"),
+                        "extensions": { "code": "FORBIDDEN" },
+                    }] }),
+                );
+            }
+            Ok(_) => {}
+        },
         _ => {}
     }
 
@@ -242,7 +268,7 @@ async fn execute(
         head,
         today: today(),
     };
-    let mut request = async_graphql::Request::new(query).data(clock);
+    let mut request = async_graphql::Request::new(query).data(clock).data(viewer);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -314,11 +340,6 @@ async fn execute(
         }
     }
     respond(status, answer, body)
-}
-
-/// The web page's place; the single-page app replaces this page.
-pub async fn index() -> Html<&'static str> {
-    Html(include_str!("index.html"))
 }
 
 /// Ready when the database answers: the store was opened, so its

@@ -5,12 +5,15 @@ mod enums;
 mod error;
 mod exports;
 mod graphiql;
+mod guard;
 mod http;
+mod metrics;
 mod mutation;
 mod query;
 mod scalars;
 mod schema;
 mod subscription;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,13 +35,26 @@ pub struct AppState {
     pub store: Arc<SqliteStore>,
     /// Strategy views by position and date, shared by all requests.
     pub views: Arc<crate::read::ViewCache>,
+    pub settings: Arc<Settings>,
+    /// Token look-ups, briefly cached.
+    pub identities: Arc<guard::Identities>,
+    /// `None` when rate limiting is off.
+    pub rate_limiter: Option<Arc<guard::RateLimiter>>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<SqliteStore>) -> Self {
+    pub fn new(store: Arc<SqliteStore>, settings: Settings) -> Self {
         Self {
             store,
             views: Arc::new(crate::read::ViewCache::new(256)),
+            rate_limiter: settings
+                .limits
+                .rate
+                .map(|rate| Arc::new(guard::RateLimiter::new(rate))),
+            settings: Arc::new(settings),
+            identities: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 }
@@ -81,6 +97,28 @@ impl RequestClock {
     }
 }
 
+/// How the server is run: who may read, its limits, and which browser
+/// origins may call it.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub limits: Limits,
+    /// Anonymous clients may read (never see actor identities, never write).
+    pub public_read: bool,
+    /// Origins (e.g. `https://intranett.kommune.no`) whose pages may call
+    /// the API from a browser; empty means CORS is off.
+    pub cors_origins: Vec<String>,
+}
+
+impl Settings {
+    /// Settings with anonymous reading on and everything else default.
+    pub fn public() -> Self {
+        Settings {
+            public_read: true,
+            ..Settings::default()
+        }
+    }
+}
+
 /// Limits of the HTTP server, each settable by flag or environment.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -88,6 +126,23 @@ pub struct Limits {
     pub body_limit: usize,
     /// Longest a request may take (408 after it).
     pub request_timeout: std::time::Duration,
+    /// Deepest query accepted.
+    pub max_depth: usize,
+    /// Most complex query accepted (each field counts 1).
+    pub max_complexity: usize,
+    /// Largest page a connection or list query returns.
+    pub max_page_size: usize,
+    /// Requests per client (token, or address when anonymous); `None` is
+    /// unlimited.
+    pub rate: Option<RateLimit>,
+}
+
+/// A client may send `burst` requests at once and `per_second` sustained;
+/// beyond that it gets 429 with Retry-After.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
 }
 
 impl Default for Limits {
@@ -95,9 +150,31 @@ impl Default for Limits {
         Limits {
             body_limit: BODY_LIMIT,
             request_timeout: REQUEST_TIMEOUT,
+            max_depth: schema::MAX_DEPTH,
+            max_complexity: schema::MAX_COMPLEXITY,
+            max_page_size: query::MAX_PAGE,
+            rate: Some(RATE_LIMIT),
         }
     }
 }
+
+impl Limits {
+    /// Default limits without the rate limit, for tests and benchmarks
+    /// that send many requests from one address.
+    pub fn unthrottled() -> Self {
+        Limits {
+            rate: None,
+            ..Limits::default()
+        }
+    }
+}
+
+/// Default rate limit: a page load makes a handful of requests; a client
+/// sending more than this is a script, and may be one that should slow down.
+pub const RATE_LIMIT: RateLimit = RateLimit {
+    per_second: 50,
+    burst: 200,
+};
 
 /// Default largest request body; a GraphQL request is far smaller.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -112,10 +189,15 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      base-uri 'none'; form-action 'self'";
 
 /// The application's routes.
-pub fn router(state: AppState, limits: Limits) -> Router {
+pub fn router(state: AppState) -> Router {
     use axum::http::{HeaderName, HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer;
+    let limits = state.settings.limits;
     let schema = build_schema(state.clone());
+    let http_state = http::HttpState {
+        app: state.clone(),
+        schema: schema.clone(),
+    };
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -126,18 +208,27 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             "same-origin",
         ),
     ];
-    let mut router = Router::new()
+    // Everything that answers with strategy data passes the guard.
+    let guarded = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
-        .route_service(
-            "/graphql/ws",
-            async_graphql_axum::GraphQLSubscription::new(schema.clone()),
-        )
-        .merge(graphiql::routes())
+        .route("/graphql/ws", get(subscription::websocket))
         .merge(exports::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            http_state.clone(),
+            guard::admit,
+        ));
+    let mut router = Router::new()
+        .merge(guarded)
+        .merge(graphiql::routes())
+        .merge(web::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(http::ready))
-        .route("/", get(http::index))
-        .with_state(http::HttpState { app: state, schema })
+        .route("/metrics", get(metrics::render))
+        .with_state(http_state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::count,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(limits.body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -149,7 +240,25 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             HeaderValue::from_static(value),
         ));
     }
+    if !state.settings.cors_origins.is_empty() {
+        router = router.layer(cors(&state.settings.cors_origins));
+    }
     router
+}
+
+/// CORS for the configured origins only: GET and POST with the headers a
+/// GraphQL client sends, credentials by bearer token (no cookies).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderValue, Method, header};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Serves until `shutdown` resolves; `on_bound` learns the bound address
@@ -157,17 +266,20 @@ pub fn router(state: AppState, limits: Limits) -> Router {
 pub async fn serve(
     store: Arc<SqliteStore>,
     listen: SocketAddr,
-    limits: Limits,
+    settings: Settings,
     on_bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     on_bound(bound);
-    let app = router(AppState::new(store), limits);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(AppState::new(store, settings));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Today's date for "valid at now". UTC: the hours around midnight in

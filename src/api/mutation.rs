@@ -15,13 +15,10 @@ use super::query::{
 };
 use super::scalars::Date;
 use super::{ApiError, ApiResult};
+use crate::access::{Refusal, Viewer};
 use crate::domain::{self, CommandBody, Text};
 use crate::read::{self, Moment};
 use crate::store::{Appended, Submission};
-
-/// Who is recorded as the actor until sign-in exists: the API has no
-/// identities yet, and a client-supplied name would be worthless to an auditor.
-const ANONYMOUS_ACTOR: &str = "api:anonymous";
 
 /// What every mutation accepts besides its own fields.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -198,6 +195,21 @@ async fn submit(
     options: &CommandOptions,
     body: CommandBody,
 ) -> ApiResult<(Receipt, Moment)> {
+    // The actor is the signed-in identity, never something the client says.
+    let viewer = ctx.data::<Viewer>().cloned().unwrap_or_default();
+    let (actor, allowed_organizations) = match (viewer.identity(), viewer.write_scope()) {
+        (Some(identity), Ok(scope)) => (identity.actor(), scope),
+        (_, Err(Refusal::Forbidden)) => {
+            return Err(ApiError::Forbidden(
+                "your role may not make changes; ask for an editor's token".into(),
+            ));
+        }
+        _ => {
+            return Err(ApiError::Unauthenticated(
+                "sign in with an editor's or admin's API token to make changes".into(),
+            ));
+        }
+    };
     let today = clock(ctx).await?.today;
     let effective = options.effective_at.map(NaiveDate::from).unwrap_or(today);
     let target = body.target();
@@ -205,10 +217,11 @@ async fn submit(
         command: domain::Command { effective, body },
         expected_version: options.expected_version,
         command_id: options.command_id.unwrap_or_else(Uuid::new_v4),
-        actor: ANONYMOUS_ACTOR.to_owned(),
+        actor,
         reason: options.reason.clone().filter(|r| !r.trim().is_empty()),
         correlation_id: None,
         causation_id: None,
+        allowed_organizations,
     };
     if let Some(reason) = &submission.reason
         && reason.chars().count() > Text::PROSE_MAX

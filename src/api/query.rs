@@ -15,10 +15,12 @@ use super::enums::*;
 use super::error::FieldResult;
 use super::scalars::Date;
 use super::{ApiError, ApiResult, AppState, RequestClock};
+use crate::access::Viewer;
 use crate::read::{self, Moment};
 use crate::store::{EventFilter, StoredEvent};
 
 /// Largest page a connection returns.
+/// Default largest page of a list query.
 pub const MAX_PAGE: usize = 100;
 
 pub(super) fn app<'a>(ctx: &Context<'a>) -> &'a AppState {
@@ -35,6 +37,15 @@ pub(super) async fn clock(ctx: &Context<'_>) -> ApiResult<RequestClock> {
         head,
         today: super::today(),
     })
+}
+
+/// An actor's name as this viewer may see it: actors are personal data,
+/// shown to editors, auditors and admins, hidden (null) from readers and
+/// the public.
+pub(super) fn shown_actor<'a>(ctx: &Context<'_>, actor: &'a str) -> Option<&'a str> {
+    ctx.data_opt::<Viewer>()
+        .is_some_and(Viewer::sees_actors)
+        .then_some(actor)
 }
 
 /// Turns the time arguments into a moment: `asOf` becomes the log position
@@ -91,9 +102,55 @@ pub(super) async fn load_organization(
 
 pub struct QueryRoot;
 
+/// The one asking, as the API sees them.
+pub struct ViewerInfo(Viewer);
+
+/// The one asking: anonymous or signed in with a token, their role, and what they may see and change.
+#[Object(name = "Viewer")]
+impl ViewerInfo {
+    /// True when a valid token came with the request.
+    async fn signed_in(&self) -> bool {
+        self.0.identity().is_some()
+    }
+    /// The token's name (also the actor recorded for changes made with it).
+    async fn name(&self) -> Option<&str> {
+        self.0.identity().map(|i| i.name.as_str())
+    }
+    /// The role; null when anonymous.
+    async fn role(&self) -> Option<Role> {
+        self.0.role().map(Role::from)
+    }
+    /// The organizations an editor may change (empty for other roles: an
+    /// admin may change all, readers and auditors none).
+    async fn organizations(&self) -> Vec<Uuid> {
+        self.0
+            .identity()
+            .map(|i| i.organizations.iter().map(|o| o.0).collect())
+            .unwrap_or_default()
+    }
+    /// Whether actor names (who recorded a change) are shown to you.
+    async fn sees_actors(&self) -> bool {
+        self.0.sees_actors()
+    }
+    /// Whether you may change this organization's data.
+    async fn can_edit(
+        &self,
+        #[graphql(desc = "The organization's id.")] organization: Uuid,
+    ) -> bool {
+        self.0
+            .may_change(crate::domain::OrganizationId(organization))
+    }
+}
+
 /// Questions about strategies and their history; each answers now, valid at a date, as of an instant, or both.
 #[Object(name = "Query")]
 impl QueryRoot {
+    /// Who is asking: signed in or not, with which role, and what they
+    /// may see and change.
+    async fn viewer(&self, ctx: &Context<'_>) -> ViewerInfo {
+        ViewerInfo(ctx.data_opt::<Viewer>().cloned().unwrap_or_default())
+    }
+
     /// The newest event in the log: the position and chain hash an auditor
     /// keeps to prove later that nothing before it was rewritten.
     async fn log_head(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
@@ -110,13 +167,16 @@ impl QueryRoot {
             DateTime<Utc>,
         >,
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
-        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Page size; default and most: the server's page limit (100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor of the last organization of the previous page.")] after: Option<
             String,
         >,
     ) -> FieldResult<Connection<String, Organization, EmptyFields, EmptyFields>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        let (offset, size) = page_bounds(first, after)?;
+        let (offset, size) = page_bounds(ctx, first, after)?;
         let (views, more) = app(ctx)
             .read(move |conn| {
                 let ids = read::organization_ids(conn, moment)?;
@@ -162,13 +222,16 @@ impl QueryRoot {
             DateTime<Utc>,
         >,
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
-        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Page size; default and most: the server's page limit (100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor of the last strategy of the previous page.")] after: Option<
             String,
         >,
     ) -> FieldResult<Connection<String, Strategy, EmptyFields, EmptyFields>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        let (offset, size) = page_bounds(first, after)?;
+        let (offset, size) = page_bounds(ctx, first, after)?;
         let cache = app(ctx).views.clone();
         let (views, more) = app(ctx)
             .read(move |conn| {
@@ -229,7 +292,10 @@ impl QueryRoot {
             desc = "The entity (stream) id: an organization, strategy, focus area, goal, indicator, action, benefit or working group."
         )]
         entity_id: Uuid,
-        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Page size; default and most: the server's page limit (100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -255,7 +321,10 @@ impl QueryRoot {
         #[graphql(desc = "Only events recorded before this instant.")] recorded_until: Option<
             DateTime<Utc>,
         >,
-        #[graphql(desc = "Page size, at most 100.")] first: Option<i32>,
+        #[graphql(
+            desc = "Page size; default and most: the server's page limit (100 unless configured)."
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -374,18 +443,27 @@ impl QueryRoot {
     }
 }
 
+/// The page size asked for: the server's largest page when not given,
+/// refused above it.
+fn page_size(ctx: &Context<'_>, first: Option<i32>) -> ApiResult<usize> {
+    let most = app(ctx).settings.limits.max_page_size;
+    match first {
+        None => Ok(most),
+        Some(n) if n >= 0 && n as usize <= most => Ok(n as usize),
+        Some(n) => Err(ApiError::validation(
+            "first",
+            format!("'{n}' is not between 0 and {most}, the largest page this server returns"),
+        )),
+    }
+}
+
 /// Offset and size of a page of a list whose cursors are offsets.
-fn page_bounds(first: Option<i32>, after: Option<String>) -> ApiResult<(usize, usize)> {
-    let size = match first {
-        None => MAX_PAGE,
-        Some(n) if n >= 0 && n as usize <= MAX_PAGE => n as usize,
-        Some(n) => {
-            return Err(ApiError::validation(
-                "first",
-                format!("'{n}' is not between 0 and {MAX_PAGE}"),
-            ));
-        }
-    };
+fn page_bounds(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<(usize, usize)> {
+    let size = page_size(ctx, first)?;
     let offset = match after {
         None => 0,
         Some(cursor) => {
@@ -418,16 +496,7 @@ async fn events_page(
     first: Option<i32>,
     after: Option<String>,
 ) -> ApiResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
-    let size = match first {
-        None => MAX_PAGE,
-        Some(n) if n >= 0 && n as usize <= MAX_PAGE => n as usize,
-        Some(n) => {
-            return Err(ApiError::validation(
-                "first",
-                format!("'{n}' is not between 0 and {MAX_PAGE}"),
-            ));
-        }
-    };
+    let size = page_size(ctx, first)?;
     filter.after_position = match after {
         None => 0,
         Some(cursor) => cursor.parse().map_err(|_| {
@@ -506,6 +575,7 @@ pub struct VerifyResult {
 
 /// One change found by `diff`.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct Change {
     /// The entity that changed.
     pub entity_id: Uuid,
@@ -523,7 +593,7 @@ pub struct Change {
     pub position: u64,
     /// When that event was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// Who recorded it.
+    #[graphql(skip)]
     pub actor: String,
     /// Why, as they wrote it.
     pub reason: Option<String>,
@@ -571,9 +641,10 @@ impl LogEvent {
     async fn effective_at(&self) -> Date {
         self.0.effective_at.into()
     }
-    /// Who recorded it.
-    async fn actor(&self) -> &str {
-        &self.0.actor
+    /// Who recorded it; null unless you may see actors (editors,
+    /// auditors, admins: names are personal data).
+    async fn actor(&self, ctx: &Context<'_>) -> Option<&str> {
+        shown_actor(ctx, &self.0.actor)
     }
     /// Why, as they wrote it.
     async fn reason(&self) -> Option<&str> {
@@ -1297,6 +1368,7 @@ impl Goal {
 
 /// An assessment (vurdering) of a goal.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct Assessment {
     /// The status.
     pub status: GoalStatus,
@@ -1306,7 +1378,7 @@ pub struct Assessment {
     pub effective_at: Date,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// Who recorded it.
+    #[graphql(skip)]
     pub actor: String,
     /// Why it was recorded (e.g. "correction").
     pub reason: Option<String>,
@@ -1411,6 +1483,7 @@ impl Indicator {
 
 /// A measured value.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct Measurement {
     /// The value.
     pub value: f64,
@@ -1420,7 +1493,7 @@ pub struct Measurement {
     pub comment: Option<String>,
     /// When it was recorded.
     pub recorded_at: Option<DateTime<Utc>>,
-    /// Who recorded it.
+    #[graphql(skip)]
     pub actor: Option<String>,
 }
 
@@ -1570,6 +1643,7 @@ impl Action {
 
 /// A status change of an action or benefit.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct StatusChange {
     /// The status (wire name).
     pub status: String,
@@ -1579,7 +1653,7 @@ pub struct StatusChange {
     pub effective_at: Date,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// Who recorded it.
+    #[graphql(skip)]
     pub actor: String,
 }
 
@@ -1792,4 +1866,30 @@ pub struct CarriedGoal {
     pub goal: Goal,
     /// The goal it came from, at the predecessor's last year-end.
     pub previous: Goal,
+}
+
+/// Who recorded it; null unless you may see actors (editors, auditors,
+/// admins: names are personal data).
+macro_rules! actor_field {
+    ($($ty:ident),*) => {$(
+        #[async_graphql::ComplexObject]
+        impl $ty {
+            /// Who recorded it; null unless you may see actors (editors,
+            /// auditors, admins: names are personal data).
+            async fn actor(&self, ctx: &Context<'_>) -> Option<&str> {
+                shown_actor(ctx, &self.actor)
+            }
+        }
+    )*};
+}
+
+actor_field!(Change, Assessment, StatusChange);
+
+#[async_graphql::ComplexObject]
+impl Measurement {
+    /// Who recorded it; null for a baseline, and unless you may see actors
+    /// (editors, auditors, admins: names are personal data).
+    async fn actor(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.actor.as_deref().and_then(|a| shown_actor(ctx, a))
+    }
 }

@@ -4,15 +4,22 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Subscription};
+use async_graphql::{Context, Data, Subscription};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::Extension;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::response::Response;
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
-use super::ApiError;
 use super::error::FieldResult;
+use super::http::HttpState;
 use super::query::{LogEvent, MAX_PAGE, app};
+use super::{ApiError, AppState, guard};
+use crate::access::Viewer;
 use crate::store::EventFilter;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 
 pub struct SubscriptionRoot;
 
@@ -96,4 +103,55 @@ impl SubscriptionRoot {
         });
         Ok(tokio_stream::wrappers::ReceiverStream::new(receiver))
     }
+}
+
+/// The WebSocket endpoint (graphql-transport-ws and graphql-ws). A browser
+/// cannot put a token in the upgrade request's headers, so a client may
+/// instead send `{"authorization": "Bearer <token>"}` as the payload of its
+/// `connection_init`; without either, the connection is anonymous and is
+/// refused unless anonymous reading is on.
+pub async fn websocket(
+    State(state): State<HttpState>,
+    Extension(viewer): Extension<Viewer>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let HttpState { app, schema } = state;
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| sign_in(app, viewer, payload))
+                .serve()
+        })
+}
+
+async fn sign_in(
+    app: AppState,
+    viewer: Viewer,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let given = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+        .and_then(|v| v.as_str());
+    let viewer = match given {
+        None => viewer,
+        Some(value) => {
+            let Ok(Some(secret)) = guard::bearer_value(value) else {
+                return Err("the authorization must be 'Bearer <token>'".into());
+            };
+            match app.identities.resolve(&app, secret).await {
+                Ok(Some(identity)) => Viewer::Signed(identity),
+                Ok(None) => return Err(guard::BAD_TOKEN.into()),
+                Err(_) => return Err("the database cannot be read; try again".into()),
+            }
+        }
+    };
+    if matches!(viewer, Viewer::Anonymous) && !app.settings.public_read {
+        return Err(guard::SIGN_IN.into());
+    }
+    let mut data = Data::default();
+    data.insert(viewer);
+    Ok(data)
 }

@@ -15,7 +15,7 @@ mod writer;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::domain::{Command, DomainError};
+use crate::domain::{Command, DomainError, OrganizationId};
 
 pub use sqlite::{ChainProblem, Checkpoint, Durability, SqliteStore, StoreOptions, VerifyReport};
 
@@ -33,6 +33,10 @@ pub struct Submission {
     pub reason: Option<String>,
     pub correlation_id: Option<Uuid>,
     pub causation_id: Option<Uuid>,
+    /// The organizations the sender may change; `None` means any. Checked
+    /// by the writer against the organization the command resolves to, in
+    /// the same transaction as the decision, so no command slips past it.
+    pub allowed_organizations: Option<Vec<OrganizationId>>,
 }
 
 impl Submission {
@@ -46,7 +50,14 @@ impl Submission {
             reason: None,
             correlation_id: None,
             causation_id: None,
+            allowed_organizations: None,
         }
+    }
+
+    /// Limits the submission to changes within these organizations.
+    pub fn within(mut self, organizations: Vec<OrganizationId>) -> Self {
+        self.allowed_organizations = Some(organizations);
+        self
     }
 
     pub fn expecting(mut self, version: u64) -> Self {
@@ -136,6 +147,9 @@ pub enum StoreError {
     },
     #[error("command id '{command_id}' was already used for a different command")]
     CommandIdReused { command_id: Uuid },
+    /// The sender may not change this organization's data.
+    #[error("you may not change the data of organization '{organization}'")]
+    Forbidden { organization: OrganizationId },
     #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
     #[error("migrating the database failed")]

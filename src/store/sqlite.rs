@@ -78,6 +78,7 @@ pub struct SqliteStore {
     readers: Mutex<Vec<Connection>>,
     writer: WriterHandle,
     committed: tokio::sync::broadcast::Sender<u64>,
+    metrics: Arc<crate::telemetry::WriterMetrics>,
 }
 
 /// How this process can reach the database file.
@@ -133,14 +134,27 @@ impl SqliteStore {
             }
         }
         let (committed, _) = tokio::sync::broadcast::channel(1024);
-        let writer = writer::spawn(conn, options.clock, options.max_batch, committed.clone())?;
+        let metrics = Arc::new(crate::telemetry::WriterMetrics::default());
+        let writer = writer::spawn(
+            conn,
+            options.clock,
+            options.max_batch,
+            committed.clone(),
+            metrics.clone(),
+        )?;
         Ok(Self {
             path,
             access,
             readers: Mutex::new(Vec::new()),
             writer,
             committed,
+            metrics,
         })
+    }
+
+    /// What the writer has counted since the store was opened.
+    pub fn metrics(&self) -> &crate::telemetry::WriterMetrics {
+        &self.metrics
     }
 
     /// True when the database was opened for reading only, because its

@@ -8,6 +8,7 @@ use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -21,6 +22,7 @@ use super::{
 };
 use crate::domain::{self, DomainError, Event, OrganizationId, State};
 use crate::projection;
+use crate::telemetry::WriterMetrics;
 
 type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
@@ -85,6 +87,7 @@ pub(super) fn spawn(
     clock: Arc<dyn Clock>,
     max_batch: usize,
     committed: broadcast::Sender<u64>,
+    metrics: Arc<WriterMetrics>,
 ) -> Result<WriterHandle, StoreError> {
     let head = Head::load(&conn)?;
     let (jobs, queue) = mpsc::channel();
@@ -95,6 +98,7 @@ pub(super) fn spawn(
         states: HashMap::new(),
         max_batch: max_batch.max(1),
         committed,
+        metrics,
     };
     let thread = thread::Builder::new()
         .name("sporbar-writer".into())
@@ -153,6 +157,7 @@ struct Writer {
     max_batch: usize,
     /// Told the head position after every commit that appended something.
     committed: broadcast::Sender<u64>,
+    metrics: Arc<WriterMetrics>,
 }
 
 impl Writer {
@@ -186,9 +191,13 @@ impl Writer {
             return;
         }
         let head_before = self.head.clone();
+        let started = Instant::now();
         let outcome = self.try_batch(&batch);
         match outcome {
-            Ok(results) => {
+            Ok((results, projection)) => {
+                self.count_commit(&head_before, started, projection, results.len(), |i| {
+                    results[i].is_ok()
+                });
                 if self.head.position > head_before.position {
                     // No receiver is fine: nobody is listening.
                     let _ = self.committed.send(self.head.position);
@@ -201,6 +210,7 @@ impl Writer {
                 // The transaction did not commit: nothing of the batch exists.
                 // Forget what the batch taught the caches.
                 tracing::error!(error = %error_chain(&error), "commit failed; batch rolled back");
+                self.count_failed_commit(batch.len());
                 self.head = head_before;
                 self.states.clear();
                 let message = error_chain(&error);
@@ -211,12 +221,47 @@ impl Writer {
         }
     }
 
+    fn count_commit(
+        &self,
+        head_before: &Head,
+        started: Instant,
+        projection: Duration,
+        commands: usize,
+        accepted: impl Fn(usize) -> bool,
+    ) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let metrics = &self.metrics;
+        let ok = (0..commands).filter(|&i| accepted(i)).count() as u64;
+        metrics.commands_accepted.fetch_add(ok, Relaxed);
+        metrics
+            .commands_refused
+            .fetch_add(commands as u64 - ok, Relaxed);
+        metrics
+            .events_appended
+            .fetch_add(self.head.position - head_before.position, Relaxed);
+        metrics.batch_size.observe(commands as f64);
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        metrics.projection_seconds.observe(projection.as_secs_f64());
+    }
+
+    fn count_failed_commit(&self, commands: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.metrics.commits_failed.fetch_add(1, Relaxed);
+        self.metrics
+            .commands_refused
+            .fetch_add(commands as u64, Relaxed);
+    }
+
     /// Runs every command of the batch in its own savepoint, then commits.
-    /// An `Err` means the transaction as a whole failed.
+    /// An `Err` means the transaction as a whole failed; with `Ok` comes the
+    /// time spent on the read models.
+    #[allow(clippy::type_complexity)]
     fn try_batch(
         &mut self,
         batch: &[(Submission, Reply<Appended>)],
-    ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    ) -> Result<(Vec<Result<Appended, StoreError>>, Duration), StoreError> {
         let Writer {
             conn,
             clock,
@@ -226,9 +271,17 @@ impl Writer {
         } = self;
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batch.len());
+        let mut projection = Duration::ZERO;
         for (submission, _) in batch {
             let savepoint = tx.savepoint()?;
-            match append(&savepoint, clock.as_ref(), head, states, submission) {
+            match append(
+                &savepoint,
+                clock.as_ref(),
+                head,
+                states,
+                submission,
+                &mut projection,
+            ) {
                 Ok((appended, new_head)) => {
                     savepoint.commit()?;
                     *head = new_head;
@@ -245,13 +298,15 @@ impl Writer {
             }
         }
         tx.commit()?;
-        Ok(results)
+        Ok((results, projection))
     }
 
     /// Commits every submission in one transaction, or none: the first
     /// refusal rolls back all of them and is returned with its index.
     fn commit_all(&mut self, submissions: &[Submission]) -> Result<Vec<Appended>, StoreError> {
         let head_before = self.head.clone();
+        let started = Instant::now();
+        let mut projection = Duration::ZERO;
         let result = (|| {
             let Writer {
                 conn,
@@ -263,11 +318,18 @@ impl Writer {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut results = Vec::with_capacity(submissions.len());
             for (index, submission) in submissions.iter().enumerate() {
-                let (appended, new_head) = append(&tx, clock.as_ref(), head, states, submission)
-                    .map_err(|error| StoreError::InBatch {
-                        index,
-                        source: Box::new(error),
-                    })?;
+                let (appended, new_head) = append(
+                    &tx,
+                    clock.as_ref(),
+                    head,
+                    states,
+                    submission,
+                    &mut projection,
+                )
+                .map_err(|error| StoreError::InBatch {
+                    index,
+                    source: Box::new(error),
+                })?;
                 *head = new_head;
                 results.push(appended);
             }
@@ -276,6 +338,7 @@ impl Writer {
         })();
         match result {
             Ok(results) => {
+                self.count_commit(&head_before, started, projection, results.len(), |_| true);
                 if self.head.position > head_before.position {
                     let _ = self.committed.send(self.head.position);
                 }
@@ -283,6 +346,7 @@ impl Writer {
             }
             Err(error) => {
                 // Nothing of the batch exists; the caches may have learned part of it.
+                self.count_failed_commit(submissions.len());
                 self.head = head_before;
                 self.states.clear();
                 Err(error)
@@ -347,6 +411,7 @@ fn append(
     head: &Head,
     states: &mut HashMap<OrganizationId, State>,
     submission: &Submission,
+    projection_time: &mut Duration,
 ) -> Result<(Appended, Head), StoreError> {
     let fingerprint = fingerprint(&submission.command);
     if let Some(previous) = previous_result(tx, submission.command_id)? {
@@ -370,6 +435,11 @@ fn append(
         stream_organization(tx, anchor)?
             .ok_or_else(|| DomainError::not_found(anchor_entity, anchor))?
     };
+    if let Some(allowed) = &submission.allowed_organizations
+        && !allowed.contains(&organization)
+    {
+        return Err(StoreError::Forbidden { organization });
+    }
     let current_version = stream_version(tx, target)?.unwrap_or(0);
     if let Some(expected) = submission.expected_version
         && expected != current_version
@@ -459,7 +529,9 @@ fn append(
             new_head.hash.as_slice(),
             hash.as_slice(),
         ])?;
+        let projecting = Instant::now();
         projection::project(tx, position, &effective_at, organization, event)?;
+        *projection_time += projecting.elapsed();
         new_head = Head {
             position,
             hash,

@@ -393,7 +393,7 @@ async fn history_lists_an_entitys_events_with_actor_reason_and_both_times_as_a_r
     assert_eq!(edges[1]["node"]["eventType"], "GoalAssessed");
     assert_eq!(edges[1]["node"]["reason"], "årsmelding");
     assert_eq!(edges[1]["node"]["effectiveAt"], "2016-06-30");
-    assert_eq!(edges[1]["node"]["actor"], "api:anonymous");
+    assert_eq!(edges[1]["node"]["actor"], "token:test-admin");
     assert_eq!(first["history"]["pageInfo"]["hasNextPage"], true);
     let cursor = first["history"]["pageInfo"]["endCursor"].clone();
     let second = app.ok(page, json!({ "g": s.goal, "after": cursor })).await;

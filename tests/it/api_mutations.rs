@@ -1730,7 +1730,7 @@ async fn recording_a_measurement_adds_it_on_its_date() {
 
     assert_eq!(
         payload["indicator"]["measurements"],
-        json!([{ "value": 52.5, "on": "2016-12-31", "comment": "Tall fra årsrapporten 2016", "actor": "api:anonymous" }])
+        json!([{ "value": 52.5, "on": "2016-12-31", "comment": "Tall fra årsrapporten 2016", "actor": "token:test-admin" }])
     );
     assert_appended(&app, &payload, 5, 1, 2);
 }
@@ -2310,7 +2310,7 @@ async fn the_reason_is_kept_with_the_event_for_auditors() {
         json!({
             "eventType": "GoalAssessed",
             "reason": "correction: the annual report was wrong",
-            "actor": "api:anonymous",
+            "actor": "token:test-admin",
             "effectiveAt": "2016-12-31",
         })
     );

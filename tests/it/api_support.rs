@@ -12,7 +12,10 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub db: TestDb,
     pub store: Arc<sporbar::store::SqliteStore>,
+    /// Sends an admin's token with every request.
     pub client: reqwest::Client,
+    /// Sends no token.
+    pub anonymous: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -24,16 +27,47 @@ impl Drop for TestApp {
     }
 }
 
+/// A server with anonymous reading on and no rate limit; `client` is an admin.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_on(TestDb::new(), None).await
+    spawn_app_on(TestDb::new(), None, open_settings()).await
 }
 
 /// A server whose transaction time the test controls.
 pub async fn spawn_app_with_clock(clock: Arc<ManualClock>) -> TestApp {
-    spawn_app_on(TestDb::new(), Some(clock)).await
+    spawn_app_on(TestDb::new(), Some(clock), open_settings()).await
 }
 
-async fn spawn_app_on(db: TestDb, clock: Option<Arc<ManualClock>>) -> TestApp {
+/// A server run with these settings.
+pub async fn spawn_app_with(settings: sporbar::api::Settings) -> TestApp {
+    spawn_app_on(TestDb::new(), None, settings).await
+}
+
+pub fn open_settings() -> sporbar::api::Settings {
+    sporbar::api::Settings {
+        limits: sporbar::api::Limits::unthrottled(),
+        public_read: true,
+        cors_origins: Vec::new(),
+    }
+}
+
+/// A client that sends `Authorization: Bearer <secret>`.
+pub fn client_with_token(secret: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {secret}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn spawn_app_on(
+    db: TestDb,
+    clock: Option<Arc<ManualClock>>,
+    settings: sporbar::api::Settings,
+) -> TestApp {
     let store = Arc::new(match clock {
         Some(clock) => db.open_with_clock(clock),
         None => db.open(),
@@ -45,7 +79,7 @@ async fn spawn_app_on(db: TestDb, clock: Option<Arc<ManualClock>>) -> TestApp {
         sporbar::api::serve(
             server_store,
             "127.0.0.1:0".parse().unwrap(),
-            sporbar::api::Limits::default(),
+            settings,
             move |a| {
                 let _ = bound.send(a);
             },
@@ -57,16 +91,42 @@ async fn spawn_app_on(db: TestDb, clock: Option<Arc<ManualClock>>) -> TestApp {
         .expect("server runs");
     });
     let address = address.await.expect("server bound a port");
+    let admin = sporbar::access::tokens::create(
+        &db.raw(),
+        "test-admin",
+        sporbar::access::Role::Admin,
+        &[],
+        chrono::Utc::now(),
+    )
+    .expect("token created");
     TestApp {
         address,
         db,
         store,
-        client: reqwest::Client::new(),
+        client: client_with_token(&admin.secret),
+        anonymous: reqwest::Client::new(),
         shutdown: Some(shutdown),
     }
 }
 
 impl TestApp {
+    /// Creates a token and returns its secret.
+    pub fn token(&self, name: &str, role: sporbar::access::Role, organizations: &[&str]) -> String {
+        let organizations: Vec<_> = organizations
+            .iter()
+            .map(|o| sporbar::domain::OrganizationId(o.parse().unwrap()))
+            .collect();
+        sporbar::access::tokens::create(
+            &self.db.raw(),
+            name,
+            role,
+            &organizations,
+            chrono::Utc::now(),
+        )
+        .expect("token created")
+        .secret
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
     }

@@ -147,7 +147,7 @@ fn backup_while_another_process_writes_gives_a_copy_that_verifies() {
     }
 }
 
-/// The README's run command: `sporbar serve --demo` on its embedded
+/// The README's run command: `sporbar serve --demo --public-read` on its embedded
 /// default, here on a free port, serving the demo data over GraphQL until
 /// it is stopped.
 #[test]
@@ -158,6 +158,7 @@ fn serve_starts_on_a_free_port_logs_its_address_and_answers() {
         .args([
             "serve",
             "--demo",
+            "--public-read",
             "--listen",
             "127.0.0.1:0",
             "--log-format",

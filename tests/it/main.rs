@@ -1,5 +1,6 @@
 //! One integration-test binary (one link step) with a module per area.
 
+mod access;
 mod api;
 mod api_mutations;
 mod api_support;
