@@ -338,3 +338,182 @@ fn verify_writes_a_checkpoint_and_later_proves_the_log_against_it() {
         text(&cut.stderr)
     );
 }
+
+#[test]
+fn token_create_shows_the_secret_once_stores_only_its_hash_and_revoke_ends_it() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    drop(store);
+    let path = db.path.to_str().unwrap();
+    let organization = s.organization.0.to_string();
+
+    let created = sporbar(&[
+        "token",
+        "create",
+        "--db",
+        path,
+        "--name",
+        "kari",
+        "--role",
+        "editor",
+        "--organization",
+        &organization,
+    ]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let secret = text(&created.stdout).trim().to_owned();
+    assert!(secret.starts_with("spb_") && secret.len() == 68, "{secret}");
+    assert!(text(&created.stderr).contains("shown only now"));
+
+    // Only the hash is in the database; the secret is nowhere in the file.
+    let file = std::fs::read(&db.path).unwrap();
+    assert!(
+        !file.windows(secret.len()).any(|w| w == secret.as_bytes()),
+        "the secret is not stored"
+    );
+    let identity = sporbar::access::tokens::authenticate(&db.raw(), &secret)
+        .unwrap()
+        .expect("the secret signs in");
+    assert_eq!(identity.actor(), "token:kari");
+    assert_eq!(identity.organizations, vec![s.organization]);
+
+    let refused = [
+        // An editor needs an organization, an unknown one is refused, names
+        // are unique, and only editors are limited to organizations.
+        vec!["--name", "per", "--role", "editor"],
+        vec![
+            "--name",
+            "per",
+            "--role",
+            "editor",
+            "--organization",
+            "00000000-0000-0000-0000-000000000001",
+        ],
+        vec!["--name", "kari", "--role", "reader"],
+        vec![
+            "--name",
+            "per",
+            "--role",
+            "reader",
+            "--organization",
+            &organization,
+        ],
+        vec!["--name", " ", "--role", "reader"],
+    ];
+    for args in refused {
+        let mut all = vec!["token", "create", "--db", path];
+        all.extend(args.iter().copied());
+        let out = sporbar(&all);
+        assert!(!out.status.success(), "{args:?} is refused");
+        assert!(out.stdout.is_empty(), "no secret for {args:?}");
+        assert!(text(&out.stderr).contains("error: "), "{}", text(&out.stderr));
+    }
+
+    let list = sporbar(&["token", "list", "--db", path]);
+    let listed = text(&list.stdout);
+    assert!(listed.contains("\tkari\teditor\t"), "{listed}");
+    assert_eq!(
+        listed.lines().count(),
+        2,
+        "a header and one token: {listed}"
+    );
+    assert!(!listed.contains(&secret));
+
+    let revoked = sporbar(&["token", "revoke", "--db", path, "kari"]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert!(
+        sporbar::access::tokens::authenticate(&db.raw(), &secret)
+            .unwrap()
+            .is_none()
+    );
+    let again = sporbar(&["token", "revoke", "--db", path, "kari"]);
+    assert!(text(&again.stderr).contains("revoked already"));
+    // The database refuses to reinstate a revoked token, whoever asks.
+    let reinstate = db.raw().execute(
+        "UPDATE tokens SET revoked_at = NULL WHERE name = 'kari'",
+        [],
+    );
+    assert!(reinstate.is_err());
+}
+
+#[test]
+fn restore_puts_a_verified_backup_in_place_and_keeps_what_it_replaces() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.db");
+    store.backup(&backup).unwrap();
+    submit(
+        &store,
+        "2016-12-31",
+        s.assess(GoalStatus::Achieved, "etter backup"),
+    )
+    .unwrap();
+    drop(store);
+    let head_of = |path: &std::path::Path| -> u64 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT max(position) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(head_of(&db.path), 6);
+    let path = db.path.to_str().unwrap();
+    let backup_path = backup.to_str().unwrap();
+
+    // An existing database is not replaced without --force.
+    let refused = sporbar(&["restore", "--db", path, "--from", backup_path]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("--force"));
+    assert_eq!(head_of(&db.path), 6, "untouched");
+
+    // A backup that is not a Sporbar database is refused before anything moves.
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, b"not a database at all, just bytes").unwrap();
+    let bad = sporbar(&[
+        "restore",
+        "--db",
+        path,
+        "--from",
+        garbage.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(!bad.status.success());
+    assert_eq!(head_of(&db.path), 6, "untouched");
+
+    let restored = sporbar(&["restore", "--db", path, "--from", backup_path, "--force"]);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(text(&restored.stdout).contains("chain intact"));
+    assert_eq!(head_of(&db.path), 5, "the backup's log");
+    let verify = sporbar(&["verify", "--db", path]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+
+    // What was replaced is kept beside it, whole.
+    let kept: Vec<_> = std::fs::read_dir(db.path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains(".before-restore-")
+                && !p.to_string_lossy().ends_with("-wal")
+                && !p.to_string_lossy().ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(head_of(&kept[0]), 6);
+
+    // Into a new place, no --force is needed.
+    let fresh = dir.path().join("fresh.db");
+    let out = sporbar(&[
+        "restore",
+        "--db",
+        fresh.to_str().unwrap(),
+        "--from",
+        backup_path,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(head_of(&fresh), 5);
+}
