@@ -413,6 +413,22 @@ fn append(
     submission: &Submission,
     projection_time: &mut Duration,
 ) -> Result<(Appended, Head), StoreError> {
+    let body = &submission.command.body;
+    let target = body.target();
+    let (anchor, anchor_entity) = body.anchor();
+    let organization = if matches!(body, domain::CommandBody::RegisterOrganization { .. }) {
+        OrganizationId(target)
+    } else {
+        stream_organization(tx, anchor)?
+            .ok_or_else(|| DomainError::not_found(anchor_entity, anchor))?
+    };
+    // Before the repeat check, so that a repeated command id tells an
+    // outsider nothing about the first command's result either.
+    if let Some(allowed) = &submission.allowed_organizations
+        && !allowed.contains(&organization)
+    {
+        return Err(StoreError::Forbidden { organization });
+    }
     let fingerprint = fingerprint(&submission.command);
     if let Some(previous) = previous_result(tx, submission.command_id)? {
         let recorded: Option<Vec<u8>> = tx
@@ -425,20 +441,6 @@ fn append(
             });
         }
         return Ok((previous, head.clone()));
-    }
-    let body = &submission.command.body;
-    let target = body.target();
-    let (anchor, anchor_entity) = body.anchor();
-    let organization = if matches!(body, domain::CommandBody::RegisterOrganization { .. }) {
-        OrganizationId(target)
-    } else {
-        stream_organization(tx, anchor)?
-            .ok_or_else(|| DomainError::not_found(anchor_entity, anchor))?
-    };
-    if let Some(allowed) = &submission.allowed_organizations
-        && !allowed.contains(&organization)
-    {
-        return Err(StoreError::Forbidden { organization });
     }
     let current_version = stream_version(tx, target)?.unwrap_or(0);
     if let Some(expected) = submission.expected_version

@@ -868,3 +868,18 @@ async fn metrics_count_requests_commands_and_events_in_prometheus_format() {
     assert!(value("sporbar_http_requests_total{route=\"graphql\",status=\"2xx\"}") >= 9.0);
     assert!(value("sporbar_http_request_duration_seconds_count{route=\"graphql\"}") >= 9.0);
 }
+
+#[tokio::test]
+async fn a_repeated_command_id_tells_an_editor_of_another_organization_nothing() {
+    let app = spawn_app().await;
+    let ours = build(&app, "Kongsbergregionen").await;
+    let theirs = build(&app, "IKT Orkidé").await;
+    let command_id = uuid::Uuid::new_v4();
+    let input = json!({ "id": theirs.goal, "status": "ACHIEVED", "justification": "Ferdig", "commandId": command_id });
+    let (_, first) = post(&app.client, &app, "assessGoal", &input).await;
+    assert!(first.get("errors").is_none(), "{first}");
+    let editor = client_with_token(&app.token("kari", Role::Editor, &[&ours.organization]));
+    let (_, repeated) = post(&editor, &app, "assessGoal", &input).await;
+    assert_eq!(codes(&repeated), ["FORBIDDEN"], "{repeated}");
+    assert!(repeated["data"]["assessGoal"].is_null());
+}
