@@ -406,7 +406,11 @@ fn token_create_shows_the_secret_once_stores_only_its_hash_and_revoke_ends_it() 
         let out = sporbar(&all);
         assert!(!out.status.success(), "{args:?} is refused");
         assert!(out.stdout.is_empty(), "no secret for {args:?}");
-        assert!(text(&out.stderr).contains("error: "), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("error: "),
+            "{}",
+            text(&out.stderr)
+        );
     }
 
     let list = sporbar(&["token", "list", "--db", path]);
