@@ -5,7 +5,7 @@
 
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,11 @@ export class Server {
   createToken(role: 'reader' | 'editor' | 'auditor' | 'admin', organizations: string[] = [], name = `e2e ${role}`): string {
     const args = ['token', 'create', '--db', this.db, '--name', name, '--role', role];
     for (const org of organizations) args.push('--organization', org);
-    return execFileSync(serverBinary(), args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).trim();
+    return execFileSync(serverBinary(), args, {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   }
 
   async stop(): Promise<void> {
@@ -97,10 +101,12 @@ export async function startServer(options: { publicRead: boolean }): Promise<Ser
   });
   child.stderr!.resume();
   const server = new Server(url, db, child, dir);
-  const page = await fetch(`${url}/`).then((r) => r.text());
-  if (!page.includes('/assets/')) {
+  // The binary embeds web/dist when it is compiled: one built before the
+  // page last changed would test an old page.
+  const served = await fetch(`${url}/`).then((r) => r.text());
+  if (served !== readFileSync(join(WEB, 'dist', 'index.html'), 'utf8')) {
     await server.stop();
-    throw new Error(`${serverBinary()} does not serve web/dist at / — rebuild it after building the page`);
+    throw new Error(`${serverBinary()} does not serve this web/dist at / — build the page, then the binary (cargo build)`);
   }
   return server;
 }
