@@ -282,8 +282,78 @@ pub async fn serve(
     .await
 }
 
-/// Today's date for "valid at now". UTC: the hours around midnight in
-/// Norway answer with the UTC date.
+/// Today's date for "valid at now": the date in Norway, where a strategy's
+/// year ends at midnight Oslo time, not UTC.
 pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    oslo_date(Utc::now())
+}
+
+/// The calendar date in Norway at an instant. Norway keeps Central European
+/// Time (UTC+1) and summer time (UTC+2) from 01:00 UTC on the last Sunday of
+/// March to 01:00 UTC on the last Sunday of October, the EU rule since 1996.
+pub fn oslo_date(at: chrono::DateTime<Utc>) -> NaiveDate {
+    use chrono::{Datelike, Duration, NaiveTime, Weekday};
+    let last_sunday = |month: u32| {
+        let first_of_next = NaiveDate::from_ymd_opt(at.year(), month + 1, 1).expect("a valid date");
+        let mut day = first_of_next - Duration::days(1);
+        while day.weekday() != Weekday::Sun {
+            day -= Duration::days(1);
+        }
+        day.and_time(NaiveTime::from_hms_opt(1, 0, 0).expect("a valid time"))
+            .and_utc()
+    };
+    let summer = at >= last_sunday(3) && at < last_sunday(10);
+    let offset = if summer { 2 } else { 1 };
+    (at + Duration::hours(offset)).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::oslo_date;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_date_in_norway_turns_at_midnight_oslo_time() {
+        // New Year's Eve: 23:30 UTC is already 1 January in Oslo (UTC+1).
+        let at = Utc.with_ymd_and_hms(2021, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(oslo_date(at), date(2022, 1, 1));
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 12, 31, 22, 59, 59).unwrap()),
+            date(2021, 12, 31)
+        );
+        // Summer (UTC+2): 22:30 UTC on 30 June is 1 July in Oslo.
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 6, 30, 22, 30, 0).unwrap()),
+            date(2021, 7, 1)
+        );
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 6, 30, 21, 59, 0).unwrap()),
+            date(2021, 6, 30)
+        );
+    }
+
+    #[test]
+    fn summer_time_starts_and_ends_on_the_last_sundays_of_march_and_october_at_one_utc() {
+        // 2021: summer time from 28 March 01:00 UTC to 31 October 01:00 UTC.
+        // 22:30 UTC the evening before each change: winter offset, then summer.
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 3, 27, 22, 30, 0).unwrap()),
+            date(2021, 3, 27),
+            "still UTC+1: 23:30 in Oslo"
+        );
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 10, 30, 22, 30, 0).unwrap()),
+            date(2021, 10, 31),
+            "still UTC+2: 00:30 in Oslo"
+        );
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2021, 10, 31, 23, 30, 0).unwrap()),
+            date(2021, 11, 1),
+            "UTC+1 again: 00:30 in Oslo"
+        );
+    }
 }
