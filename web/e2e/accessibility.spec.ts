@@ -23,11 +23,21 @@ test('every view has no WCAG 2.1 A/AA violations, in every language, with the ed
   );
   const area = data.strategy.focusAreas[6];
   const base = `/#/o/${kongsberg.orgId}/s/${kongsberg.id}`;
+  // A change after an instant, so that the as-of overview lists it.
+  const token = server.createToken('editor', [kongsberg.orgId], 'axe-editor');
+  const before = new Date().toISOString();
+  for (const until = Date.now() + 5; Date.now() < until; );
+  await server.gql(
+    'mutation($id: UUID!) { assessGoal(input: { id: $id, status: PARTIALLY_ACHIEVED, justification: "Delvis.", reason: "axe" }) { receipt { position } } }',
+    { id: data.strategy.focusAreas[0].goals[0].id },
+    token,
+  );
   const views: [string, string][] = [
     ['choose', '/#/'],
     ['organization', `/#/o/${kongsberg.orgId}`],
     ['overview', base],
     ['overview at a year-end', `${base}?validAt=2016-12-31`],
+    ['overview as of an instant, with the changes since', `${base}?asOf=${encodeURIComponent(before)}`],
     ['focus area', `${base}/omrade/${area.id}`],
     ['goal', `${base}/omrade/${area.id}/mal/${area.goals[0].id}`],
     ['attainment over time', `${base}/utvikling`],
@@ -42,6 +52,7 @@ test('every view has no WCAG 2.1 A/AA violations, in every language, with the ed
       await page.goto(url);
       await expect(page.locator('.site-footer .computed-at')).toBeVisible();
       await expect(page.locator('.loading')).toHaveCount(0);
+      if (what.startsWith('overview as of')) await expect(page.locator('.changes-table tbody tr')).toHaveCount(1);
       await expect(page.locator('html')).toHaveAttribute('lang', lang);
       // Open every disclosure (time control, editing forms) so that they are checked too.
       await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
@@ -50,7 +61,6 @@ test('every view has no WCAG 2.1 A/AA violations, in every language, with the ed
   }
 
   // As an editor, with every form open, and after a server error is shown.
-  const token = server.createToken('editor', [kongsberg.orgId], 'axe-editor');
   await signInWithToken(page, token);
   // A new document, so that the token is read when the page starts.
   await page.goto('about:blank');

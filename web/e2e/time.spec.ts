@@ -35,8 +35,8 @@ test('the year-end links show the status per 31.12 of each year of the period', 
 test('"Slik det så ut da" shows what the system showed before a later change, with that log position and hash', async ({ page, server }) => {
   const strategy = await demoStrategy(server, 'Kongsbergregionen', '2015-2018');
   const editor = server.createToken('editor', [strategy.orgId], 'time-editor');
-  const { data } = await server.gql<{ strategy: { focusAreas: { goals: { id: string; status: string }[] }[] } }>(
-    'query($id: UUID!) { strategy(id: $id) { focusAreas { goals { id status } } } }',
+  const { data } = await server.gql<{ strategy: { focusAreas: { goals: { id: string; number: string; status: string }[] }[] } }>(
+    'query($id: UUID!) { strategy(id: $id) { focusAreas { goals { id number status } } } }',
     { id: strategy.id },
   );
   const goal = data.strategy.focusAreas[2].goals.find((g) => g.status === 'NOT_STARTED')!;
@@ -55,6 +55,14 @@ test('"Slik det så ut da" shows what the system showed before a later change, w
   await expect(banner).toContainText(`Du ser siden slik den så ut ${formatDateTime(before)}.`);
   await expect(banner.locator('.computed-at')).toHaveAttribute('data-position', String(then.position));
   await expect(banner.locator('.computed-at')).toHaveAttribute('data-hash', then.hash);
+  // What changed since then, by whom and why.
+  const change = page.locator(`.changes-table tr[data-entity="${goal.id}"]`);
+  await expect(change.locator('th')).toContainText(`Mål ${goal.number}`);
+  await expect(change.locator('td').nth(0)).toHaveText('–');
+  await expect(change.locator('td').nth(1)).toHaveText('Nådd: Alle kommuner har kompetanseplan.');
+  // An anonymous reader does not see who it was.
+  await expect(change.locator('td').nth(4)).toHaveText('skjult');
+  await expect(change.locator('td').last()).toHaveText('e2e');
   await page.getByText(/^Tidspunkt: nå, slik det så ut/).click();
   await expect(page.getByLabel('Slik det så ut da')).toHaveValue(toLocalInput(before));
 

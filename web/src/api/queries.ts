@@ -176,3 +176,17 @@ export interface Receipt {
   recordedAt: string;
   duplicate: boolean;
 }
+
+/** What changed in a strategy between the page's as-of instant and now, with names to show for the entities. */
+export const CHANGES_SINCE = `query ChangesSince($id: UUID!, $from: DateTime!, $to: DateTime!, $validAt: NaiveDate) {
+  diff(strategyId: $id, from: $from, to: $to, validAt: $validAt) {
+    entityId entityKind field before after effectiveAt position recordedAt actor reason
+  }
+  strategy(id: $id) {
+    title
+    focusAreas { id number title }
+    goals { id number }
+    actions { id title }
+    benefits { id title indicators { id name } }
+  }
+}`;

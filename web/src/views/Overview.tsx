@@ -4,6 +4,7 @@
 
 import { OVERVIEW } from '../api/queries';
 import type { Attainment, FocusAreaSummary, StrategyHeader } from '../api/types';
+import { ChangesSince } from '../components/ChangesSince';
 import { crumbsFor } from '../components/crumbs';
 import { Downloads } from '../components/Downloads';
 import { Page } from '../components/Page';
@@ -75,6 +76,7 @@ export function OverviewView({ org, strategy: id }: { org: string; strategy: str
               </ul>
             )}
           </section>
+          <ChangesSince strategyId={id} />
           <Downloads strategy={strategy} />
         </>
       )}
