@@ -134,6 +134,31 @@ test('keyboard only: Tab and Enter lead from the choose view through the overvie
   await expect(page.getByLabel('Vis status per dato')).toBeFocused();
 });
 
+test('on a 320 px wide phone screen the views have no WCAG 2.1 A/AA violations either', async ({ browser, server }) => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const strategy = await demoStrategy(server, 'Kongsbergregionen', '2015-2018');
+  const { data } = await server.gql<{ strategy: { focusAreas: { id: string; goals: { id: string }[] }[] } }>(
+    'query($id: UUID!) { strategy(id: $id) { focusAreas { id goals { id } } } }',
+    { id: strategy.id },
+  );
+  const area = data.strategy.focusAreas[6];
+  const base = `/#/o/${strategy.orgId}/s/${strategy.id}`;
+  for (const [what, path] of [
+    ['overview', base],
+    ['focus area', `${base}/omrade/${area.id}`],
+    ['goal', `${base}/omrade/${area.id}/mal/${area.goals[0].id}`],
+    ['attainment over time', `${base}/utvikling`],
+    ['actions and benefits', `${base}/tiltak`],
+  ]) {
+    await page.goto(path);
+    await expect(page.locator('.site-footer .computed-at')).toBeVisible();
+    await expect(page.locator('.loading')).toHaveCount(0);
+    await expectNoViolations(page, `${what} at 320 px`);
+  }
+  await context.close();
+});
+
 test('the overview fits a 320 px wide screen without horizontal scrolling', async ({ browser, server }) => {
   const context = await browser.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();

@@ -191,8 +191,8 @@ export function App() {
         </main>
         <footer class="site-footer">
           {meta && <ComputedAt meta={meta} />}
-          <p class="live-state" data-state={liveState}>
-            {t(`live.${liveState}`)}
+          <p class="live-state" data-state={route.asOf ? 'frozen' : liveState}>
+            {route.asOf ? t('live.frozen') : t(`live.${liveState}`)}
           </p>
         </footer>
         <div class="visually-hidden" role="status" aria-live="polite">

@@ -9,6 +9,7 @@ import { useT } from '../i18n';
 import { Actor, ActionStatusBadge, BenefitStatusBadge } from './Badges';
 import { ActionStatusForm, BenefitRealisationForm, BudgetLineForm, MeasurementForm } from './edit/forms';
 import { IndicatorChart } from './IndicatorChart';
+import { TableBox } from './TableBox';
 
 type Level = 2 | 3 | 4;
 
@@ -24,7 +25,7 @@ export function BudgetTable({ totals, caption }: { totals: BudgetTotal[]; captio
   const planned = totals.reduce((sum, b) => sum + b.planned, 0);
   const actual = totals.reduce((sum, b) => sum + b.actual, 0);
   return (
-    <div class="table-wrap">
+    <TableBox label={caption}>
       <table class="budget">
         <caption>{caption}</caption>
         <thead>
@@ -57,7 +58,7 @@ export function BudgetTable({ totals, caption }: { totals: BudgetTotal[]; captio
           </tfoot>
         )}
       </table>
-    </div>
+    </TableBox>
   );
 }
 

@@ -9,6 +9,7 @@ import { formatAmount, formatDate, formatDateTime, formatNumber } from '../forma
 import { useApp, useQuery } from '../hooks';
 import { useT, type Translate } from '../i18n';
 import { Actor } from './Badges';
+import { TableBox } from './TableBox';
 
 interface Change {
   entityId: string;
@@ -92,7 +93,7 @@ export function ChangesSince({ strategyId }: { strategyId: string }) {
       {q.data.diff.length === 0 ? (
         <p class="muted">{t('changes.none')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableBox label={t('changes.caption')}>
           <table class="changes-table">
             <caption>{t('changes.caption')}</caption>
             <thead>
@@ -124,7 +125,7 @@ export function ChangesSince({ strategyId }: { strategyId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
-// Attainment scores as columns, one per year-end (or per strategy), with
-// the percentage written above each column and the label under it. The
-// table next to it in the view holds the same numbers for screen readers.
+// Attainment scores as columns, one per year-end, on a 0–100 % scale with
+// gridlines; the percentage is written above each column and the year
+// under it. The table beside it in the view holds the same numbers for
+// screen readers, so the chart itself is hidden from them.
 
 import { formatPercent } from '../format';
 
@@ -9,17 +10,28 @@ export interface ScoreColumn {
   score: number | null;
 }
 
-export function ScoreChart({ columns, title }: { columns: ScoreColumn[]; title: string }) {
-  const width = 60 * columns.length + 20;
-  const height = 150;
+const GRID = [0, 0.25, 0.5, 0.75, 1];
+
+export function ScoreChart({ columns }: { columns: ScoreColumn[] }) {
+  const left = 44;
+  const step = 64;
+  const width = left + step * columns.length + 8;
   const top = 22;
-  const bottom = 24;
-  const plot = height - top - bottom;
+  const plot = 100;
+  const height = top + plot + 26;
+  const y = (score: number) => top + plot - score * plot;
   return (
-    <svg class="score-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} focusable="false">
-      <line x1="10" x2={width - 10} y1={top + plot} y2={top + plot} class="axis" />
+    <svg class="score-chart" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true" focusable="false">
+      {GRID.map((g) => (
+        <g key={g}>
+          <line x1={left - 4} x2={width - 8} y1={y(g)} y2={y(g)} class={g === 0 ? 'axis' : 'grid'} />
+          <text x={left - 8} y={y(g) + 4} text-anchor="end" class="chart-text small">
+            {`${g * 100}\u00a0%`}
+          </text>
+        </g>
+      ))}
       {columns.map((c, i) => {
-        const x = 20 + i * 60;
+        const x = left + 12 + i * step;
         const h = c.score === null ? 0 : Math.max(1, c.score * plot);
         return (
           <g key={c.label}>

@@ -66,6 +66,14 @@ describe('message files', () => {
     }
   });
 
+  it('have no message the code does not use', () => {
+    // Any quoted key in the code counts as a use (keys chosen by a condition, or translated outside a view).
+    const quoted = [...code.matchAll(/'([a-zA-Z]+\.[\w.]+)'/g)].map((m) => m[1]);
+    const used = new Set([...literalKeys(), ...builtKeys, ...quoted]);
+    const unused = Object.keys(catalogs.nb).filter((key) => !used.has(key.replace(/\.(one|other)$/, '')));
+    expect(unused).toEqual([]);
+  });
+
   it('have no empty message, and the same placeholders in every language', () => {
     for (const key of Object.keys(catalogs.nb)) {
       for (const lang of LANGS) {

@@ -13,6 +13,7 @@ import { formatDate, formatPercent } from '../format';
 import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 import { countsOf } from '../logic/attainment';
+import { TableBox } from '../components/TableBox';
 
 interface YearAttainment {
   year: number;
@@ -70,10 +71,9 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
           <section aria-labelledby="by-year-heading">
             <h2 id="by-year-heading">{t('attainmentView.byYear')}</h2>
             <ScoreChart
-              title={t('attainmentView.chartTitle')}
               columns={years.map((y) => ({ label: String(y.year), score: y.attainment.score }))}
             />
-            <div class="table-wrap">
+            <TableBox label={t('attainmentView.byYearCaption')}>
               <table class="by-year">
                 <caption>{t('attainmentView.byYearCaption')}</caption>
                 <thead>
@@ -106,7 +106,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableBox>
           </section>
 
           <section aria-labelledby="by-area-heading">
@@ -114,7 +114,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
             {areas.length === 0 ? (
               <p class="muted">{t('overview.noAreas')}</p>
             ) : (
-              <div class="table-wrap">
+              <TableBox label={t('attainmentView.byAreaCaption')}>
                 <table class="by-area">
                   <caption>{t('attainmentView.byAreaCaption')}</caption>
                   <thead>
@@ -143,7 +143,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableBox>
             )}
           </section>
 
@@ -181,7 +181,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
                 {comparison.carriedOver.length === 0 ? (
                   <p class="muted">{t('attainmentView.noneCarried')}</p>
                 ) : (
-                  <div class="table-wrap">
+                  <TableBox label={t('attainmentView.carriedOver')}>
                     <table>
                       <caption class="visually-hidden">{t('attainmentView.carriedOver')}</caption>
                       <thead>
@@ -209,7 +209,7 @@ export function AttainmentView({ org, strategy: id }: { org: string; strategy: s
                         ))}
                       </tbody>
                     </table>
-                  </div>
+                  </TableBox>
                 )}
               </>
             )}

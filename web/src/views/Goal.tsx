@@ -15,6 +15,7 @@ import { Page } from '../components/Page';
 import { formatDate, formatDateTime } from '../format';
 import { useT, type Translate } from '../i18n';
 import { useCanEdit } from '../viewer';
+import { TableBox } from '../components/TableBox';
 
 interface GoalData {
   strategy:
@@ -147,7 +148,7 @@ function HistoryTable({ events }: { events: LogEvent[] }) {
   const at = t('format.at');
   if (events.length === 0) return <p class="muted">{t('history.none')}</p>;
   return (
-    <div class="table-wrap">
+    <TableBox label={t('goal.history')}>
       <table class="history">
         <caption class="visually-hidden">{t('goal.history')}</caption>
         <thead>
@@ -178,6 +179,6 @@ function HistoryTable({ events }: { events: LogEvent[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
