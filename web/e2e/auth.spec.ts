@@ -2,7 +2,7 @@
 // --public-read shows a sign-in form; readers see no actor names and no
 // editing; editors may edit their own organizations only.
 
-import { demoStrategy, expect, overviewPath, startServer, test, type Server } from './fixtures';
+import { demoStrategy, expect, overviewPath, signInWithToken, startServer, test, type Server } from './fixtures';
 
 test.describe('a server that reads only for signed-in users', () => {
   let closed: Server;
@@ -42,10 +42,30 @@ test.describe('a server that reads only for signed-in users', () => {
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(target.title);
 
+    // Live updates are open to the signed-in reader too (the token goes in connection_init).
+    await expect(page.locator('.live-state')).toHaveAttribute('data-state', 'live');
+
     await page.getByRole('button', { name: 'Logg ut' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Logg inn');
     expect(await page.evaluate(() => sessionStorage.getItem('sporbar.token'))).toBeNull();
   });
+
+  test('a token that stopped working signs the reader out and asks for another', async ({ page }) => {
+    await signInWithToken(page, 'revoked-or-never-issued');
+    await page.goto(`${closed.url}/#/`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Logg inn');
+    await expect(page.locator('.signed-out')).toHaveText('Tilgangsnøkkelen gjelder ikke lenger, så du er logget ut.');
+    expect(await page.evaluate(() => sessionStorage.getItem('sporbar.token'))).toBeNull();
+  });
+});
+
+test('on a server anyone may read, a token that stopped working leaves the reader reading, signed out', async ({ page, server }) => {
+  const strategy = await demoStrategy(server, 'Kongsbergregionen', '2015-2018');
+  await signInWithToken(page, 'revoked-or-never-issued');
+  await page.goto(overviewPath(strategy));
+  await expect(page.locator('.signed-out')).toHaveText('Tilgangsnøkkelen gjelder ikke lenger, så du er logget ut.');
+  await expect(page.locator('.area-card')).not.toHaveCount(0);
+  await expect(page.locator('header summary')).toHaveText('Logg inn');
 });
 
 test('an anonymous reader sees status but neither who changed it nor any editing', async ({ page, server }) => {

@@ -4,7 +4,7 @@
 // followed live so that views load again when someone records a change.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { authorizationHeader, onTokenChange } from './api/auth';
+import { authorizationHeader, getToken, onTokenChange, setToken } from './api/auth';
 import type { Meta } from './api/client';
 import { followLog, liveUrl, type LiveState } from './api/live';
 import { AuthBox, SignInPage } from './components/SignIn';
@@ -53,10 +53,15 @@ export function App() {
   const [meta, setMeta] = useState<Meta | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [liveState, setLiveState] = useState<LiveState>('connecting');
+  /** Said once at the top of the page: the reader's token stopped working. */
+  const [signedOut, setSignedOut] = useState(false);
   const t = translator(route.lang);
 
   useEffect(() => {
-    const onHash = () => setRoute(parseHash(location.hash));
+    const onHash = () => {
+      setRoute(parseHash(location.hash));
+      setSignedOut(false);
+    };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -64,6 +69,23 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = route.lang;
   }, [route.lang]);
+
+  // A refused token (unknown, revoked) is dropped, and the page tries again
+  // without it: on a server that lets anyone read, the reader simply goes
+  // on reading; only when that is refused too is a sign-in asked for.
+  // Requests refused with a token that was already dropped, or without one
+  // while a new one was just given, are old news: their views load again.
+  const requireSignIn = useCallback((sentToken: string | null) => {
+    const current = getToken();
+    if (sentToken) {
+      if (current === sentToken) {
+        setSignedOut(true);
+        setToken(null);
+      }
+    } else if (!current) {
+      setSignInRequired(true);
+    }
+  }, []);
 
   useEffect(() => onTokenChange(() => setAuthTick((n) => n + 1)), []);
 
@@ -77,7 +99,7 @@ export function App() {
       },
       (error) => {
         if (!current) return;
-        if (error?.code === 'UNAUTHENTICATED') setSignInRequired(true);
+        if (error?.code === 'UNAUTHENTICATED') requireSignIn(error.sentToken ?? null);
         setViewerState({ viewer: null, accounts: true });
       },
     );
@@ -126,7 +148,6 @@ export function App() {
     };
   }, [started, authTick]);
 
-  const requireSignIn = useCallback(() => setSignInRequired(true), []);
   const refresh = useCallback(() => setLiveTick((n) => n + 1), []);
   const app: AppState = useMemo(
     () => ({
@@ -183,8 +204,18 @@ export function App() {
           </div>
         </header>
         <main id="main" tabIndex={-1}>
+          {signedOut && (
+            <p class="notice signed-out" role="status">
+              {t('signIn.expired')}
+            </p>
+          )}
           {signInRequired ? (
-            <SignInPage onDone={() => setSignInRequired(false)} />
+            <SignInPage
+              onDone={() => {
+                setSignInRequired(false);
+                setSignedOut(false);
+              }}
+            />
           ) : (
             <CurrentView key={viewKey} route={route} />
           )}

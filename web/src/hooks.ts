@@ -18,8 +18,8 @@ export interface AppState {
   viewerState: ViewerState | null;
   /** Shows the log position and hash the main view was computed at. */
   setMeta: (meta: Meta | null) => void;
-  /** A main view found that the server wants a signed-in reader. */
-  requireSignIn: () => void;
+  /** The server refused a request made with this token (null: none). */
+  requireSignIn: (sentToken: string | null) => void;
   announce: (message: string) => void;
   /** Asks every view to load again (after the reader's own change). */
   refresh: () => void;
@@ -87,7 +87,7 @@ export function useQuery<T>(
       (error: unknown) => {
         if (request !== latest.current) return;
         const apiError = error instanceof ApiError ? error : new ApiError(String(error), 'ERROR');
-        if (apiError.code === 'UNAUTHENTICATED') requireSignIn();
+        if (apiError.code === 'UNAUTHENTICATED') requireSignIn(apiError.sentToken);
         setState((s) => ({ ...s, error: apiError, loading: false }));
       },
     );

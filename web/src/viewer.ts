@@ -4,7 +4,7 @@
 // only.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, gql } from './api/client';
+import { ApiError, gql, type Fetch } from './api/client';
 import { CAN_EDIT, VIEWER } from './api/queries';
 import type { Viewer } from './api/types';
 import { useApp } from './hooks';
@@ -23,9 +23,10 @@ function isUnknownViewerField(error: unknown): boolean {
   return error instanceof ApiError && error.code === 'VALIDATION' && /viewer/i.test(error.message) && !error.field;
 }
 
-export async function fetchViewer(): Promise<ViewerState> {
+/** Who the server says is reading; `fetchImpl` lets sign-in try a token before keeping it. */
+export async function fetchViewer(fetchImpl?: Fetch): Promise<ViewerState> {
   try {
-    const { data } = await gql<{ viewer: Viewer }>(VIEWER);
+    const { data } = await gql<{ viewer: Viewer }>(VIEWER, {}, fetchImpl);
     return { viewer: data.viewer, accounts: true };
   } catch (error) {
     if (isUnknownViewerField(error)) return { viewer: null, accounts: false };

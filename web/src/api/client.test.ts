@@ -51,7 +51,13 @@ describe('the GraphQL client', () => {
     const { fetchImpl } = answer(401, { errors: [{ message: 'sign in', extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await gql('{ x }', {}, fetchImpl).catch((e) => e)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
     const bare = (async () => new Response('nope', { status: 401 })) as unknown as typeof fetch;
-    expect(await gql('{ x }', {}, bare).catch((e) => e)).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await gql('{ x }', {}, bare).catch((e) => e)).toMatchObject({ code: 'UNAUTHENTICATED', sentToken: null });
+  });
+
+  it('says which token a refused request carried, so that only that token is dropped', async () => {
+    setToken('revoked');
+    const { fetchImpl } = answer(401, { errors: [{ message: 'the token is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await gql('{ x }', {}, fetchImpl).catch((e) => e)).toMatchObject({ code: 'UNAUTHENTICATED', sentToken: 'revoked' });
   });
 
   it('reports a network failure as NETWORK', async () => {

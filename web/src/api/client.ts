@@ -3,7 +3,7 @@
 // it was computed at, which the page shows so an auditor can tell exactly
 // which state of the log they are looking at.
 
-import { authorizationHeader } from './auth';
+import { getToken } from './auth';
 
 export interface Meta {
   position: number;
@@ -20,6 +20,8 @@ export class ApiError extends Error {
   /** The entity's version now (CONFLICT). */
   readonly currentVersion?: number;
   readonly status?: number;
+  /** The bearer token the refused request carried, if any (UNAUTHENTICATED). */
+  sentToken: string | null = null;
 
   constructor(message: string, code: string, extra: { field?: string; currentVersion?: number; status?: number } = {}) {
     super(message);
@@ -68,12 +70,26 @@ export async function gql<T>(
   variables: Record<string, unknown> = {},
   fetchImpl: Fetch = fetch,
 ): Promise<Answer<T>> {
+  const token = getToken();
+  try {
+    return await send<T>(query, variables, fetchImpl, token);
+  } catch (error) {
+    if (error instanceof ApiError) error.sentToken = token;
+    throw error;
+  }
+}
+
+async function send<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  fetchImpl: Fetch,
+  token: string | null,
+): Promise<Answer<T>> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
   };
-  const authorization = authorizationHeader();
-  if (authorization) headers.authorization = authorization;
+  if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
     response = await fetchImpl('/graphql', {

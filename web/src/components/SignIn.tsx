@@ -24,14 +24,18 @@ export function SignInForm({ onDone, idPrefix }: { onDone?: () => void; idPrefix
     }
     setBusy(true);
     setError(null);
-    setToken(value);
+    // Try the token before keeping it, so that a mistyped one never
+    // replaces a working one or counts as a sign-out.
+    const authorization = `Bearer ${value.trim().replace(/^Bearer\s+/i, '')}`;
+    const withToken = ((url: string, init: RequestInit) =>
+      fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization } })) as typeof fetch;
     try {
-      const state = await fetchViewer();
+      const state = await fetchViewer(withToken);
       if (state.accounts && !state.viewer?.signedIn) throw new ApiError('not signed in', 'UNAUTHENTICATED');
+      setToken(value);
       setValue('');
       onDone?.();
     } catch (e) {
-      setToken(null);
       setError(e instanceof ApiError && e.code === 'NETWORK' ? t('error.network') : t('signIn.rejected'));
       requestAnimationFrame(() => document.getElementById(`${prefix}-token`)?.focus());
     } finally {
