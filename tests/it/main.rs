@@ -14,6 +14,7 @@ mod integrity;
 mod properties;
 mod read;
 mod report;
+mod server;
 mod sheet;
 mod store;
 mod support;
