@@ -114,6 +114,8 @@ export async function startServer(options: { publicRead: boolean }): Promise<Ser
 interface Fixtures {
   /** A reader's page: anonymous on the public server. */
   server: Server;
+  /** Fails a test whose page threw, or broke the Content-Security-Policy. */
+  pageHealth: void;
 }
 
 interface WorkerFixtures {
@@ -130,6 +132,20 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { scope: 'worker', timeout: 60_000 },
   ],
   server: async ({ publicServer }, use) => use(publicServer),
+  pageHealth: [
+    async ({ context }, use) => {
+      const problems: string[] = [];
+      context.on('page', (page) => {
+        page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+        page.on('console', (message) => {
+          if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+        });
+      });
+      await use();
+      expect(problems, 'errors on the page').toEqual([]);
+    },
+    { auto: true },
+  ],
   baseURL: async ({ publicServer }, use) => use(publicServer.url),
 });
 
@@ -137,7 +153,10 @@ export { expect };
 
 /** Signs the page in by putting the token where the page keeps it, before the page loads. */
 export async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.addInitScript((t) => sessionStorage.setItem('sporbar.token', t), token);
+  await page.addInitScript((t) => {
+    // Also runs in about:blank, which has no storage.
+    if (location.protocol.startsWith('http')) sessionStorage.setItem('sporbar.token', t);
+  }, token);
 }
 
 // ---------------------------------------------------------------------------
