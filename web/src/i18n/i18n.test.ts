@@ -39,6 +39,7 @@ const builtKeys = [
   ...['DRAFT', 'ADOPTED', 'CLOSED'].map((s) => `strategyStatus.${s}`),
   ...LANGS.map((l) => `language.${l}`),
   ...['connecting', 'live', 'offline', 'refused'].map((s) => `live.${s}`),
+  ...['baseline', 'measurement', 'target'].map((s) => `indicator.${s}`),
   ...['GoalDefined', 'GoalAssessed', 'GoalReworded', 'GoalRetired', 'GoalMerged', 'GoalSplit'].map((s) => `event.${s}`),
 ];
 

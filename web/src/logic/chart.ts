@@ -58,7 +58,8 @@ export function linear(domain: [number, number], range: [number, number]): (v: n
   return (v) => (span === 0 ? (r0 + r1) / 2 : r0 + ((v - d0) / span) * (r1 - r0));
 }
 
-export const CHART_PADDING = { left: 8, right: 8, top: 10, bottom: 10 };
+/** Room around the plot: value labels on the left, date labels below. */
+export const CHART_PADDING = { left: 52, right: 12, top: 10, bottom: 22 };
 
 /** Lays out an indicator's baseline, measurements and targets in a `width` × `height` box. */
 export function indicatorGeometry(indicator: Indicator, width = 300, height = 120): IndicatorGeometry | null {
