@@ -13,7 +13,8 @@ import { ComputedAt } from './components/TimeControl';
 import { AppContext, type AppState } from './hooks';
 import { LangContext, translator } from './i18n';
 import { formatHash, LANGS, parseHash, type Route } from './routes';
-import { fetchViewer, type ViewerState } from './viewer';
+import type { Viewer } from './api/types';
+import { fetchViewer } from './viewer';
 import { ActionsView } from './views/Actions';
 import { AreaView } from './views/Area';
 import { AttainmentView } from './views/AttainmentOverTime';
@@ -48,7 +49,7 @@ export function App() {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   const [authTick, setAuthTick] = useState(0);
   const [liveTick, setLiveTick] = useState(0);
-  const [viewerState, setViewerState] = useState<ViewerState | null>(null);
+  const [viewer, setViewer] = useState<Viewer | null>(null);
   const [signInRequired, setSignInRequired] = useState(false);
   const [meta, setMeta] = useState<Meta | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -92,15 +93,15 @@ export function App() {
   useEffect(() => {
     let current = true;
     fetchViewer().then(
-      (state) => {
+      (found) => {
         if (!current) return;
-        setViewerState(state);
-        if (state.viewer?.signedIn || !state.accounts) setSignInRequired(false);
+        setViewer(found);
+        if (found.signedIn) setSignInRequired(false);
       },
       (error) => {
         if (!current) return;
         if (error?.code === 'UNAUTHENTICATED') requireSignIn(error.sentToken ?? null);
-        setViewerState({ viewer: null, accounts: true });
+        setViewer(null);
       },
     );
     return () => {
@@ -154,13 +155,13 @@ export function App() {
       route,
       liveTick,
       authTick,
-      viewerState,
+      viewer,
       setMeta,
       requireSignIn,
       announce: setAnnouncement,
       refresh,
     }),
-    [route, liveTick, authTick, viewerState, requireSignIn, refresh],
+    [route, liveTick, authTick, viewer, requireSignIn, refresh],
   );
 
   const viewKey = formatHash({ view: route.view, lang: 'nb' });

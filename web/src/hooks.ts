@@ -5,8 +5,8 @@
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, gql, type Meta } from './api/client';
+import type { Viewer } from './api/types';
 import { formatHash, type Route, type View } from './routes';
-import type { ViewerState } from './viewer';
 
 export interface AppState {
   route: Route;
@@ -15,7 +15,7 @@ export interface AppState {
   /** Goes up when the reader signs in or out. */
   authTick: number;
   /** Null until the server said who is reading. */
-  viewerState: ViewerState | null;
+  viewer: Viewer | null;
   /** Shows the log position and hash the main view was computed at. */
   setMeta: (meta: Meta | null) => void;
   /** The server refused a request made with this token (null: none). */

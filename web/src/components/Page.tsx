@@ -17,6 +17,7 @@ export interface Crumb {
   href?: string;
 }
 
+/** The view the page opened on keeps focus where the browser put it; only later views take it. */
 let firstView = true;
 
 export function Page(props: {

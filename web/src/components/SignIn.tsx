@@ -30,8 +30,8 @@ export function SignInForm({ onDone, idPrefix }: { onDone?: () => void; idPrefix
     const withToken = ((url: string, init: RequestInit) =>
       fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization } })) as typeof fetch;
     try {
-      const state = await fetchViewer(withToken);
-      if (state.accounts && !state.viewer?.signedIn) throw new ApiError('not signed in', 'UNAUTHENTICATED');
+      const viewer = await fetchViewer(withToken);
+      if (!viewer.signedIn) throw new ApiError('not signed in', 'UNAUTHENTICATED');
       setToken(value);
       setValue('');
       onDone?.();
@@ -87,10 +87,8 @@ export function SignInPage({ onDone }: { onDone: () => void }) {
 /** The header's corner: who is signed in and a sign-out button, or a sign-in disclosure. */
 export function AuthBox() {
   const t = useT();
-  const { viewerState } = useApp();
+  const { viewer } = useApp();
   const [open, setOpen] = useState(false);
-  if (!viewerState || !viewerState.accounts) return null;
-  const viewer = viewerState.viewer;
   if (viewer?.signedIn) {
     return (
       <div class="auth">

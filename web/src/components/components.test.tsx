@@ -16,7 +16,7 @@ function app(overrides: Partial<AppState> = {}): AppState {
     route: { view: { name: 'organizations' }, lang: 'nb' },
     liveTick: 0,
     authTick: 0,
-    viewerState: { viewer: null, accounts: false },
+    viewer: null,
     setMeta: () => {},
     requireSignIn: () => {},
     announce: () => {},
