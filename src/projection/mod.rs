@@ -57,17 +57,28 @@ pub fn project(
     organization: OrganizationId,
     event: &Event,
 ) -> rusqlite::Result<()> {
+    // Ids are bound as text from stack buffers, without a `String` each.
+    let mut id = Uuid::encode_buffer();
+    let mut org = Uuid::encode_buffer();
     if let Some(entity) = created_entity(tx, event)? {
+        let mut strategy = Uuid::encode_buffer();
+        let mut parent = Uuid::encode_buffer();
+        let strategy = entity
+            .strategy
+            .map(|s| &*s.hyphenated().encode_lower(&mut strategy));
+        let parent = entity
+            .parent
+            .map(|p| &*p.hyphenated().encode_lower(&mut parent));
         tx.prepare_cached(
             "INSERT INTO entities (entity_id, kind, organization_id, strategy_id, parent_id, created_position) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
-            entity.id.to_string(),
+            &*entity.id.hyphenated().encode_lower(&mut id),
             entity.kind,
-            organization.to_string(),
-            entity.strategy.map(|s| s.to_string()),
-            entity.parent.map(|p| p.to_string()),
+            &*organization.0.hyphenated().encode_lower(&mut org),
+            strategy,
+            parent,
             position,
         ])?;
     }
@@ -76,7 +87,7 @@ pub fn project(
     )?;
     for fact in facts_of(event) {
         insert.execute(params![
-            fact.entity_id.to_string(),
+            &*fact.entity_id.hyphenated().encode_lower(&mut id),
             fact.field,
             effective_at,
             position,
@@ -498,7 +509,18 @@ pub fn position_as_of(
 }
 
 /// The log position the system had reached at instant `at` (0 before the first event).
+///
+/// `recorded_at` never decreases along `position`, so the answer is the
+/// last entry at or before `at` in the `events_recorded` index (which holds
+/// the position as its rowid): one descent of the index, however long the
+/// log. (`max(position) ... WHERE recorded_at <= ?` reads every entry before
+/// `at`, which made as-of questions grow with the log.)
 pub fn position_at(conn: &Connection, at: chrono::DateTime<chrono::Utc>) -> rusqlite::Result<u64> {
-    conn.prepare_cached("SELECT coalesce(max(position), 0) FROM events WHERE recorded_at <= ?1")?
-        .query_row([crate::store::format_recorded_at(at)], |r| r.get(0))
+    conn.prepare_cached(
+        "SELECT position FROM events WHERE recorded_at <= ?1 \
+         ORDER BY recorded_at DESC, position DESC LIMIT 1",
+    )?
+    .query_row([crate::store::format_recorded_at(at)], |r| r.get(0))
+    .optional()
+    .map(|p| p.unwrap_or(0))
 }

@@ -393,6 +393,34 @@ pub fn decode_with(
         version: schema_version,
         source,
     };
+    let read = if schema_version == kind.version {
+        // The current shape: straight from the text to the payload struct,
+        // without building a `Value` tree first.
+        (kind.read_str)(payload)
+    } else {
+        upcast(upcasters, kind, event_type, schema_version, payload)?
+    };
+    read.map_err(malformed)?
+        .map_err(|source| PayloadError::Refused {
+            event_type: event_type.to_owned(),
+            source,
+        })
+}
+
+/// Reads an older version's payload as a `Value`, carries it forward one
+/// version at a time, and reads the result as the current payload struct.
+fn upcast(
+    upcasters: &[Upcaster],
+    kind: &Kind,
+    event_type: &str,
+    schema_version: u32,
+    payload: &str,
+) -> Result<Read, PayloadError> {
+    let malformed = |source| PayloadError::Malformed {
+        event_type: event_type.to_owned(),
+        version: schema_version,
+        source,
+    };
     let mut value: Value = serde_json::from_str(payload).map_err(malformed)?;
     let mut version = schema_version;
     while version < kind.version {
@@ -410,12 +438,7 @@ pub fn decode_with(
         })?;
         version += 1;
     }
-    (kind.read)(value)
-        .map_err(malformed)?
-        .map_err(|source| PayloadError::Refused {
-            event_type: event_type.to_owned(),
-            source,
-        })
+    Ok((kind.read)(value))
 }
 
 /// The version new events of this type are stored at; `None` for an unknown type.
@@ -468,8 +491,13 @@ struct Kind {
     version: u32,
     meaning: &'static str,
     schema: fn() -> Value,
-    read: fn(Value) -> Result<Result<Event, DomainError>, serde_json::Error>,
+    read: fn(Value) -> Read,
+    read_str: fn(&str) -> Read,
 }
+
+/// A payload read as its struct (or not: malformed), then as the domain
+/// event (or not: a value the domain refuses).
+type Read = Result<Result<Event, DomainError>, serde_json::Error>;
 
 fn kind_of(event_type: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|kind| kind.event_type == event_type)
@@ -479,8 +507,12 @@ fn schema_of<P: Payload>() -> Value {
     schemars::schema_for!(P).to_value()
 }
 
-fn read<P: Payload>(value: Value) -> Result<Result<Event, DomainError>, serde_json::Error> {
+fn read<P: Payload>(value: Value) -> Read {
     serde_json::from_value::<P>(value).map(P::into_event)
+}
+
+fn read_str<P: Payload>(payload: &str) -> Read {
+    serde_json::from_str::<P>(payload).map(P::into_event)
 }
 
 /// Builds the table of kinds from the payload structs, each named after its
@@ -494,6 +526,7 @@ macro_rules! kinds {
             meaning: $name::MEANING,
             schema: schema_of::<$name>,
             read: read::<$name>,
+            read_str: read_str::<$name>,
         }),+];
 
         #[allow(dead_code)]
