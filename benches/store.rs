@@ -1,15 +1,24 @@
-//! Store benchmarks, each beside its baseline in the same run so that the
+//! Store benchmarks, each beside its baselines in the same run so that the
 //! ratios hold on a noisy machine:
 //!
-//! - append: durable commands through domain + store with 1, 8 and 64
-//!   concurrent submitters, against raw rusqlite inserts of the same row
-//!   shape into the same table with the same durability, committed in
-//!   groups of the same size;
-//! - rebuild: all read models from the log, against a raw scan of the log.
+//! - append: durable (`synchronous=FULL`) commands through domain + store
+//!   with 1, 8 and 64 concurrent submitters, each assessing goals of its own;
+//!   beside it the limit, raw rusqlite inserts of the same row shape into the
+//!   same table with the same durability, committed in groups of the same
+//!   size; and the peer, cqrs-es with sqlite-es appending the same events with
+//!   the same concurrency and durability (benches/peer, its own crate: its
+//!   sqlx links another libsqlite3-sys than our rusqlite);
+//! - rebuild: all read models from the log of the generated data set
+//!   (benches/support), against a raw scan of the log.
 //!
-//! `cargo bench --bench store` runs the full size; without `--bench` (as
-//! `cargo test` runs it) it does a smoke run at the smallest size.
+//! `cargo bench --bench store` runs the full size (the peer is built on the
+//! first run, into the target directory); without `--bench` (as `cargo test`
+//! runs it) it does a smoke run at the smallest size, without the peer.
 
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -19,36 +28,72 @@ use sporbar::domain::*;
 use sporbar::store::{SqliteStore, StoreOptions, Submission};
 
 fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
+    let full = support::full_run();
     let commands_per_run = if full { 20_000 } else { 200 };
+    let rebuild_events = if full { 1_000_000 } else { 4_000 };
     println!(
-        "store benchmarks ({}), {commands_per_run} commands per run",
+        "store benchmarks ({}), {commands_per_run} commands per append run",
         if full { "full" } else { "smoke" }
     );
     println!();
+    let peer = if full { build_peer() } else { None };
 
     println!("append, synchronous=FULL");
     println!(
-        "{:>8} {:>12} {:>10} {:>10} {:>14} {:>8}",
-        "writers", "commands/s", "p50 µs", "p99 µs", "raw rows/s", "ratio"
+        "{:>8} {:>11} {:>8} {:>8} {:>11} {:>9} {:>11} {:>8} {:>8} {:>11} {:>8} {:>8}",
+        "writers",
+        "commands/s",
+        "p50 µs",
+        "p99 µs",
+        "raw rows/s",
+        "/raw",
+        "peer ev/s",
+        "p50 µs",
+        "p99 µs",
+        "peer+view/s",
+        "/peer",
+        "/p+view"
     );
     for writers in [1, 8, 64] {
         let ours = append_through_store(writers, commands_per_run);
         let raw = raw_group_inserts(writers, commands_per_run);
+        let (peer_events, peer_view) = match &peer {
+            Some(binary) => (
+                run_peer(binary, "events", writers, commands_per_run),
+                run_peer(binary, "view", writers, commands_per_run),
+            ),
+            None => (None, None),
+        };
+        let rate = |r: &Option<AppendResult>| r.as_ref().map(|r| r.rate).unwrap_or(f64::NAN);
+        let micros = |r: &Option<AppendResult>, f: fn(&AppendResult) -> Duration| match r.as_ref() {
+            Some(r) => f(r).as_micros().to_string(),
+            None => "-".into(),
+        };
         println!(
-            "{writers:>8} {:>12.0} {:>10} {:>10} {:>14.0} {:>8.2}",
+            "{writers:>8} {:>11.0} {:>8} {:>8} {:>11.0} {:>9.2} {:>11.0} {:>8} {:>8} {:>11.0} {:>8.2} {:>8.2}",
             ours.rate,
             ours.p50.as_micros(),
             ours.p99.as_micros(),
             raw,
-            ours.rate / raw
+            ours.rate / raw,
+            rate(&peer_events),
+            micros(&peer_events, |r| r.p50),
+            micros(&peer_events, |r| r.p99),
+            rate(&peer_view),
+            ours.rate / rate(&peer_events),
+            ours.rate / rate(&peer_view),
         );
+    }
+    if peer.is_none() {
+        println!("(peer: only in the full run, `cargo bench --bench store`)");
     }
     println!();
 
-    let (rebuild, scan, events) = rebuild_against_scan(commands_per_run * 5);
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = support::database(rebuild_events, dir.path());
+    let (rebuild, scan, events) = rebuild_against_scan(&loaded.path);
     println!(
-        "rebuild of {events} events: {rebuild:.0} events/s; raw scan {scan:.0} events/s; ratio {:.3}",
+        "rebuild of {events} generated events: {rebuild:.0} events/s; raw scan {scan:.0} events/s; ratio {:.3}",
         rebuild / scan
     );
     // Smoke run: the harness ran end to end.
@@ -71,7 +116,8 @@ fn text(t: &str) -> Text {
     Text::prose("text", t).unwrap()
 }
 
-/// An organization with one strategy of nine focus areas and six goals each.
+/// An organization with one strategy of nine focus areas and eight goals
+/// each: 72 goals, so that each of 64 writers has one of its own.
 fn seed(store: &SqliteStore) -> Vec<GoalId> {
     let organization = OrganizationId::new_random();
     let strategy = StrategyId::new_random();
@@ -108,7 +154,7 @@ fn seed(store: &SqliteStore) -> Vec<GoalId> {
             title: text(&format!("Satsingsområde {area_number}")),
             description: None,
         });
-        for goal_number in 1..=6 {
+        for goal_number in 1..=8 {
             let goal = GoalId::new_random();
             run(CommandBody::DefineGoal {
                 id: goal,
@@ -154,7 +200,7 @@ fn append_through_store(writers: usize, commands: usize) -> AppendResult {
                 barrier.wait();
                 let mut latencies = Vec::with_capacity(per_writer);
                 for i in 0..per_writer {
-                    let submission = assessment(goals[(w * 7 + i) % goals.len()], i);
+                    let submission = assessment(goals[w % goals.len()], i);
                     let started = Instant::now();
                     store.execute(submission).unwrap();
                     latencies.push(started.elapsed());
@@ -226,40 +272,100 @@ fn raw_group_inserts(group: usize, rows: usize) -> f64 {
     rows as f64 / started.elapsed().as_secs_f64()
 }
 
-fn rebuild_against_scan(commands: usize) -> (f64, f64, u64) {
-    let dir = tempfile::tempdir().unwrap();
+fn rebuild_against_scan(path: &Path) -> (f64, f64, u64) {
     let store = SqliteStore::open(
-        dir.path().join("rebuild.db"),
+        path,
         StoreOptions {
             durability: sporbar::store::Durability::Normal,
             ..StoreOptions::default()
         },
     )
     .unwrap();
-    let goals = seed(&store);
-    let receivers: Vec<_> = (0..commands)
-        .map(|i| store.submit(assessment(goals[i % goals.len()], i)))
-        .collect();
-    for receiver in receivers {
-        receiver.blocking_recv().unwrap().unwrap();
-    }
+    // Warm the page cache alike for both: one scan first.
+    let scan = || {
+        let reader = store.reader().unwrap();
+        let started = Instant::now();
+        let mut stmt = reader
+            .prepare(
+                "SELECT position, event_type, schema_version, payload, effective_at \
+                 FROM events ORDER BY position",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        let mut scanned = 0u64;
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next().unwrap() {
+            let payload: String = row.get(3).unwrap();
+            bytes += payload.len();
+            scanned += 1;
+        }
+        assert!(bytes > 0);
+        (scanned, scanned as f64 / started.elapsed().as_secs_f64())
+    };
+    scan();
     let started = Instant::now();
     let events = store.rebuild().unwrap();
     let rebuild = events as f64 / started.elapsed().as_secs_f64();
-
-    let reader = store.reader().unwrap();
-    let started = Instant::now();
-    let mut stmt = reader.prepare("SELECT position, stream_id, event_type, schema_version, payload, effective_at FROM events ORDER BY position").unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut scanned = 0u64;
-    let mut bytes = 0usize;
-    while let Some(row) = rows.next().unwrap() {
-        let payload: String = row.get(4).unwrap();
-        bytes += payload.len();
-        scanned += 1;
-    }
+    let (scanned, scan) = scan();
     assert_eq!(scanned, events);
-    assert!(bytes > 0);
-    let scan = scanned as f64 / started.elapsed().as_secs_f64();
     (rebuild, scan, events)
+}
+
+/// Builds the peer (benches/peer) with its own lockfile into its own target
+/// directory; `None` with a note when that fails (no network on a first run).
+fn build_peer() -> Option<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer/Cargo.toml");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("peer-target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("building the peer (cqrs-es + sqlite-es) ...");
+    let status = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target)
+        .env_remove("CARGO_TARGET_DIR")
+        .status();
+    match status {
+        Ok(s) if s.success() => Some(target.join("release/sporbar-peer-bench")),
+        other => {
+            eprintln!("the peer did not build ({other:?}); its columns stay empty");
+            None
+        }
+    }
+}
+
+/// One run of the peer in a fresh database, parsed from its one line.
+fn run_peer(binary: &Path, mode: &str, writers: usize, commands: usize) -> Option<AppendResult> {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(binary)
+        .arg("--db")
+        .arg(dir.path().join("peer.db"))
+        .args(["--writers", &writers.to_string()])
+        .args(["--commands", &commands.to_string()])
+        .args(["--mode", mode])
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        eprintln!(
+            "the peer failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return None;
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    let field = |name: &str| -> Option<f64> {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    };
+    Some(AppendResult {
+        rate: field("rate")?,
+        p50: Duration::from_micros(field("p50_us")? as u64),
+        p99: Duration::from_micros(field("p99_us")? as u64),
+    })
 }
