@@ -60,7 +60,7 @@ test('a change someone else made meanwhile is a conflict, explained at the top o
   await signInWithToken(page, token);
   await page.goto(`/#/o/${strategy.orgId}/s/${strategy.id}/omrade/${area.id}/mal/${goal.id}`);
   // Opening the form reads the goal's version; wait until it has.
-  const versionRead = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('history('));
+  const versionRead = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('query StreamVersion'));
   await page.getByText('Registrer vurdering').click();
   await versionRead;
   await server.gql(

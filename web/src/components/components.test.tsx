@@ -115,7 +115,7 @@ describe('an area card’s figures', () => {
 function serverAnswering(body: unknown) {
   const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
     const query = JSON.parse(String(init.body)).query as string;
-    if (query.includes('history(')) {
+    if (query.includes('query StreamVersion')) {
       return new Response(
         JSON.stringify({ data: { history: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{ streamVersion: 7 }] } } }),
       );
