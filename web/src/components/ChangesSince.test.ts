@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n';
-import { describeValue, entityNames } from './ChangesSince';
+import { describeField, describeValue, entityNames } from './ChangesSince';
 
 const t = translator('nb');
 
@@ -31,5 +31,11 @@ describe('changes since an instant, in words', () => {
     expect(describeValue(t, 'wording', 'Kommunene har …')).toBe('Kommunene har …');
     expect(describeValue(t, 'assessment', null)).toBe('–');
     expect(describeValue(t, 'other', { a: 'x'.repeat(300) })).toHaveLength(160);
+  });
+
+  it('names the fields it knows in words', () => {
+    expect(describeField(t, 'assessment')).toBe('vurdering');
+    expect(describeField(t, 'budget:2017:INVESTMENT')).toBe('budsjett 2017, investering');
+    expect(describeField(t, 'wording')).toBe('wording');
   });
 });

@@ -49,6 +49,14 @@ export function entityNames(t: Translate, strategy: ChangesData['strategy']): Ma
   return names;
 }
 
+/** The stored field in words where the page knows it ("vurdering", "budsjett 2017, investering"), else as stored. */
+export function describeField(t: Translate, field: string): string {
+  if (field === 'assessment') return t('changes.assessment');
+  const budget = /^budget:(\d{4}):([A-Z_]+)$/.exec(field);
+  if (budget) return t('changes.budget', { year: budget[1], category: t(`budgetCategory.${budget[2]}`).toLowerCase() });
+  return field;
+}
+
 const GOAL_STATUS = /^(NOT_STARTED|IN_PROGRESS|PARTIALLY_ACHIEVED|ACHIEVED|NOT_ACHIEVED|DROPPED)$/;
 
 /** A changed value in words: a status by its label, a budget line as amounts, anything else briefly. */
@@ -111,7 +119,7 @@ export function ChangesSince({ strategyId }: { strategyId: string }) {
               {q.data.diff.map((c) => (
                 <tr key={`${c.position}-${c.entityId}-${c.field}`} data-entity={c.entityId}>
                   <th scope="row">
-                    {names.get(c.entityId) ?? c.entityKind} <span class="muted">({c.field})</span>
+                    {names.get(c.entityId) ?? c.entityKind} <span class="muted">({describeField(t, c.field)})</span>
                   </th>
                   <td>{describeValue(t, c.field, c.before)}</td>
                   <td>{describeValue(t, c.field, c.after)}</td>
