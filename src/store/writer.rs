@@ -440,10 +440,14 @@ fn append(
     let body = &submission.command.body;
     let target = body.target();
     let (anchor, anchor_entity) = body.anchor();
+    // One look-up answers the organization and, when the command changes
+    // the stream it is anchored on (most do), the version too.
+    let anchor_row = stream_row(tx, anchor)?;
     let organization = if matches!(body, domain::CommandBody::RegisterOrganization { .. }) {
         OrganizationId(target)
     } else {
-        stream_organization(tx, anchor)?
+        anchor_row
+            .map(|(organization, _)| organization)
             .ok_or_else(|| DomainError::not_found(anchor_entity, anchor))?
     };
     // Before the repeat check, so that a repeated command id tells an
@@ -454,19 +458,30 @@ fn append(
         return Err(StoreError::Forbidden { organization });
     }
     let fingerprint = fingerprint(&submission.command);
-    if let Some(previous) = previous_result(tx, submission.command_id)? {
-        let recorded: Option<Vec<u8>> = tx
-            .prepare_cached("SELECT fingerprint FROM command_log WHERE command_id = ?1")?
-            .query_row([submission.command_id.to_string()], |r| r.get(0))
-            .optional()?;
-        if recorded.is_some_and(|r| r != fingerprint) {
+    // command_log is keyed by command id: one index descent tells a new
+    // command from a repeated one, and only a repeat reads its events.
+    let recorded: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT fingerprint FROM command_log WHERE command_id = ?1")?
+        .query_row([submission.command_id.to_string()], |r| r.get(0))
+        .optional()?;
+    if let Some(recorded) = recorded {
+        if recorded != fingerprint {
             return Err(StoreError::CommandIdReused {
                 command_id: submission.command_id,
             });
         }
+        let previous = previous_result(tx, submission.command_id)?.unwrap_or(Appended {
+            events: Vec::new(),
+            duplicate: true,
+        });
         return Ok((previous, head.clone()));
     }
-    let current_version = stream_version(tx, target)?.unwrap_or(0);
+    let current_version = if anchor == target {
+        anchor_row.map(|(_, version)| version)
+    } else {
+        stream_version(tx, target)?
+    }
+    .unwrap_or(0);
     if let Some(expected) = submission.expected_version
         && expected != current_version
     {
@@ -629,17 +644,18 @@ fn previous_result(tx: &Connection, command_id: Uuid) -> Result<Option<Appended>
     }))
 }
 
-fn stream_organization(
+/// A stream's organization and version, if the stream exists.
+fn stream_row(
     tx: &Connection,
     stream_id: Uuid,
-) -> Result<Option<OrganizationId>, StoreError> {
-    let org: Option<String> = tx
-        .prepare_cached("SELECT organization_id FROM streams WHERE stream_id = ?1")?
-        .query_row([stream_id.to_string()], |r| r.get(0))
+) -> Result<Option<(OrganizationId, u64)>, StoreError> {
+    let row: Option<(String, u64)> = tx
+        .prepare_cached("SELECT organization_id, version FROM streams WHERE stream_id = ?1")?
+        .query_row([stream_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    org.map(|o| {
+    row.map(|(o, version)| {
         Uuid::parse_str(&o)
-            .map(OrganizationId)
+            .map(|id| (OrganizationId(id), version))
             .map_err(|_| StoreError::Corrupt {
                 position: 0,
                 source: format!("stream '{stream_id}' has organization '{o}'").into(),
