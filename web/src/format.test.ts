@@ -82,6 +82,20 @@ describe('Norwegian formats', () => {
     expect(previousYearEnd('2026-11-26')).toBe('2025-12-31');
     expect(previousYearEnd('2021-12-31')).toBe('2020-12-31');
     expect(todayInOslo(new Date('2021-12-31T23:30:00Z'))).toBe('2022-01-01');
+    expect(todayInOslo(new Date('2021-12-31T22:59:59Z'))).toBe('2021-12-31');
+    // Summer time: 22:30 UTC is 00:30 the next day in Oslo, but not before it starts or after it ends.
+    expect(todayInOslo(new Date('2026-07-01T22:30:00Z'))).toBe('2026-07-02');
+    expect(todayInOslo(new Date('2026-03-28T22:30:00Z'))).toBe('2026-03-28');
+    expect(todayInOslo(new Date('2026-03-29T22:30:00Z'))).toBe('2026-03-30');
+    expect(todayInOslo(new Date('2026-10-24T22:30:00Z'))).toBe('2026-10-25');
+    expect(todayInOslo(new Date('2026-10-25T22:30:00Z'))).toBe('2026-10-25');
+  });
+
+  it('agrees with the time-zone database on today in Oslo, hour by hour through a year', () => {
+    const oslo = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 2); t += 3_600_000) {
+      expect(todayInOslo(new Date(t)), new Date(t).toISOString()).toBe(oslo.format(new Date(t)));
+    }
   });
 
   it('writes periods with an en dash', () => {

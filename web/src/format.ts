@@ -109,10 +109,27 @@ export function fromLocalInput(value: string, timeZone = 'Europe/Oslo'): string 
   return new Date(guess).toISOString().replace('.000Z', 'Z');
 }
 
-/** Today's date in Norway as YYYY-MM-DD. */
+/** The last Sunday of a month (0-based) of a year, as a UTC day of the month. */
+function lastSunday(year: number, month: number): number {
+  const last = new Date(Date.UTC(year, month + 1, 0));
+  return last.getUTCDate() - last.getUTCDay();
+}
+
+/**
+ * Today's date in Norway as YYYY-MM-DD. Worked out from the EU summer-time
+ * rule (CEST from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+ * the last Sunday of October) rather than through Intl: the overview needs
+ * it before its first request, and a first Intl time-zone format costs tens
+ * of milliseconds in Chromium. Today is always long after 1996, when
+ * Norway took up that rule.
+ */
 export function todayInOslo(now = new Date()): string {
-  const p = partsIn('Europe/Oslo', now);
-  return `${p.year}-${p.month}-${p.day}`;
+  const year = now.getUTCFullYear();
+  const summerFrom = Date.UTC(year, 2, lastSunday(year, 2), 1);
+  const summerUntil = Date.UTC(year, 9, lastSunday(year, 9), 1);
+  const t = now.getTime();
+  const offsetHours = t >= summerFrom && t < summerUntil ? 2 : 1;
+  return new Date(t + offsetHours * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** 31 December of the year before `date`'s year: the previous year-end. */

@@ -3,7 +3,7 @@
 // at which log position the visible answer was computed.
 
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, gql, type Meta } from './api/client';
 import type { Viewer } from './api/types';
 import { formatHash, type Route, type View } from './routes';
@@ -71,7 +71,9 @@ export function useQuery<T>(
   const runRef = useRef(run);
   runRef.current = run;
 
-  useEffect(() => {
+  // A layout effect, so that the request leaves right after the first
+  // render instead of after the first paint.
+  useLayoutEffect(() => {
     const current = runRef.current;
     if (!current) return;
     const request = ++latest.current;
