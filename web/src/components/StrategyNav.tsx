@@ -1,11 +1,10 @@
 // The strategy's facts under its title, and the tabs between its views.
 
 import type { StrategyHeader } from '../api/types';
-import { formatPeriod } from '../format';
+import { formatDate, formatPeriod } from '../format';
 import { useApp, useHref } from '../hooks';
 import { useT } from '../i18n';
 import type { View } from '../routes';
-import { StrategyStatusText } from '../views/Organizations';
 
 export function StrategyFacts({ strategy }: { strategy: StrategyHeader }) {
   const t = useT();
@@ -48,4 +47,21 @@ export function StrategyNav({ org, strategy }: { org: string; strategy: string }
       </ul>
     </nav>
   );
+}
+
+/** "Vedtatt 01.04.2015 av Kommunene i Kongsbergregionen", "Utkast", "Avsluttet – vedtatt 01.01.2018 av …". */
+export function StrategyStatusText(props: {
+  status: 'DRAFT' | 'ADOPTED' | 'CLOSED' | null;
+  adoptedBy: string | null;
+  adoptedOn: string | null;
+}) {
+  const t = useT();
+  const status = t(`strategyStatus.${props.status ?? 'DRAFT'}`);
+  if (!props.adoptedOn) return <>{status}</>;
+  const adopted = props.adoptedBy
+    ? t('strategy.adoptedOnBy', { date: formatDate(props.adoptedOn), by: props.adoptedBy })
+    : t('strategy.adoptedOn', { date: formatDate(props.adoptedOn) });
+  // An adopted strategy says only when and by whom; a closed one says both.
+  if (props.status === 'ADOPTED') return <>{adopted.charAt(0).toUpperCase() + adopted.slice(1)}</>;
+  return <>{`${status} – ${adopted}`}</>;
 }

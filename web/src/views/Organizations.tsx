@@ -5,7 +5,8 @@ import { ORGANIZATION, ORGANIZATIONS } from '../api/queries';
 import type { Attainment, Period } from '../api/types';
 import { crumbsFor } from '../components/crumbs';
 import { Page } from '../components/Page';
-import { formatDate, formatPercent, formatPeriod } from '../format';
+import { StrategyStatusText } from '../components/StrategyNav';
+import { formatPercent, formatPeriod } from '../format';
 import { computedMeta, momentVariables, useApp, useGraphql, useHref } from '../hooks';
 import { useT } from '../i18n';
 
@@ -115,21 +116,4 @@ export function OrganizationView({ org }: { org: string }) {
       )}
     </Page>
   );
-}
-
-/** "Vedtatt 01.04.2015 av Kommunene i Kongsbergregionen", "Utkast", "Avsluttet – vedtatt 01.01.2018 av …". */
-export function StrategyStatusText(props: {
-  status: 'DRAFT' | 'ADOPTED' | 'CLOSED' | null;
-  adoptedBy: string | null;
-  adoptedOn: string | null;
-}) {
-  const t = useT();
-  const status = t(`strategyStatus.${props.status ?? 'DRAFT'}`);
-  if (!props.adoptedOn) return <>{status}</>;
-  const adopted = props.adoptedBy
-    ? t('strategy.adoptedOnBy', { date: formatDate(props.adoptedOn), by: props.adoptedBy })
-    : t('strategy.adoptedOn', { date: formatDate(props.adoptedOn) });
-  // An adopted strategy says only when and by whom; a closed one says both.
-  if (props.status === 'ADOPTED') return <>{adopted.charAt(0).toUpperCase() + adopted.slice(1)}</>;
-  return <>{`${status} – ${adopted}`}</>;
 }
