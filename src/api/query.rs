@@ -97,6 +97,7 @@ pub(super) async fn load_organization(
     Ok(view.map(|v| Organization {
         view: Arc::new(v),
         moment,
+        asked_as_of: None,
     }))
 }
 
@@ -191,6 +192,7 @@ impl QueryRoot {
         let nodes = views.into_iter().map(|v| Organization {
             view: Arc::new(v),
             moment,
+            asked_as_of: as_of,
         });
         Ok(paged(offset, nodes, more))
     }
@@ -206,7 +208,12 @@ impl QueryRoot {
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Option<Organization>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        Ok(load_organization(ctx, id, moment).await?)
+        Ok(load_organization(ctx, id, moment)
+            .await?
+            .map(|o| Organization {
+                asked_as_of: as_of,
+                ..o
+            }))
     }
 
     /// Strategies (strategiplaner), optionally of one organization, in a
@@ -263,7 +270,9 @@ impl QueryRoot {
             .await?;
         Ok(paged(
             offset,
-            views.into_iter().map(|v| Strategy::new(v, moment)),
+            views
+                .into_iter()
+                .map(|v| Strategy::new(v, moment).asked(as_of)),
             more,
         ))
     }
@@ -280,7 +289,9 @@ impl QueryRoot {
         #[graphql(desc = "The world at this date (default: today).")] valid_at: Option<Date>,
     ) -> FieldResult<Option<Strategy>> {
         let moment = moment(ctx, as_of, valid_at).await?;
-        Ok(load_strategy(ctx, id, moment).await?)
+        Ok(load_strategy(ctx, id, moment)
+            .await?
+            .map(|s| s.asked(as_of)))
     }
 
     /// The events of one entity (its stream), oldest first: who changed
@@ -548,11 +559,31 @@ impl ComputedAt {
     }
 }
 
-async fn computed_at(ctx: &Context<'_>, moment: Moment) -> ApiResult<ComputedAt> {
+async fn computed_at(
+    ctx: &Context<'_>,
+    moment: Moment,
+    asked_as_of: Option<DateTime<Utc>>,
+) -> ApiResult<ComputedAt> {
     let chain = app(ctx)
         .read(move |conn| Ok(read::chain_at(conn, moment.as_of)?))
         .await?;
-    Ok(ComputedAt::new(moment, chain, None))
+    Ok(ComputedAt::new(moment, chain, asked_as_of))
+}
+
+/// A stream's version at a log position: its last event's version there.
+async fn version_at(ctx: &Context<'_>, stream_id: Uuid, position: u64) -> ApiResult<u64> {
+    app(ctx)
+        .read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT coalesce(max(stream_version), 0) FROM events \
+                     WHERE stream_id = ?1 AND position <= ?2",
+                )?
+                .query_row(rusqlite::params![stream_id.to_string(), position], |r| {
+                    r.get(0)
+                })?)
+        })
+        .await
 }
 
 /// The outcome of recomputing the hash chain.
@@ -676,6 +707,8 @@ impl LogEvent {
 pub struct Organization {
     pub view: Arc<read::OrganizationView>,
     pub moment: Moment,
+    /// The instant asked for, when the question was "as of".
+    pub asked_as_of: Option<DateTime<Utc>>,
 }
 
 /// An organization (samarbeid): an inter-municipal IT cooperation with member municipalities and working groups.
@@ -755,12 +788,12 @@ impl Organization {
             .await?;
         Ok(views
             .into_iter()
-            .map(|v| Strategy::new(v, moment))
+            .map(|v| Strategy::new(v, moment).asked(self.asked_as_of))
             .collect())
     }
     /// The log position and chain hash this answer was computed at.
     async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
-        Ok(computed_at(ctx, self.moment).await?)
+        Ok(computed_at(ctx, self.moment, self.asked_as_of).await?)
     }
 }
 
@@ -828,6 +861,8 @@ pub struct Strategy {
     /// The owning organization, loaded once for all the strategy's actions
     /// (their owners are its working groups) instead of once per action.
     organization: Arc<tokio::sync::OnceCell<Option<Arc<read::OrganizationView>>>>,
+    /// The instant asked for, when the question was "as of".
+    asked_as_of: Option<DateTime<Utc>>,
 }
 
 impl Strategy {
@@ -836,6 +871,15 @@ impl Strategy {
             view,
             moment,
             organization: Arc::default(),
+            asked_as_of: None,
+        }
+    }
+
+    /// Remembers the instant an as-of question named, for `computedAt`.
+    pub(super) fn asked(self, as_of: Option<DateTime<Utc>>) -> Self {
+        Strategy {
+            asked_as_of: as_of,
+            ..self
         }
     }
 
@@ -883,7 +927,14 @@ impl Strategy {
     }
     /// The organization that owns it, at the same moment.
     async fn organization(&self, ctx: &Context<'_>) -> FieldResult<Option<Organization>> {
-        Ok(load_organization(ctx, self.view.organization_id, self.moment).await?)
+        Ok(
+            load_organization(ctx, self.view.organization_id, self.moment)
+                .await?
+                .map(|o| Organization {
+                    asked_as_of: self.asked_as_of,
+                    ..o
+                }),
+        )
     }
     /// Its title.
     async fn title(&self) -> &str {
@@ -919,7 +970,9 @@ impl Strategy {
     /// The strategy it succeeds, at the same moment.
     async fn predecessor(&self, ctx: &Context<'_>) -> FieldResult<Option<Strategy>> {
         match self.view.predecessor {
-            Some(id) => Ok(load_strategy(ctx, id, self.moment).await?),
+            Some(id) => Ok(load_strategy(ctx, id, self.moment)
+                .await?
+                .map(|s| s.asked(self.asked_as_of))),
             None => Ok(None),
         }
     }
@@ -1071,7 +1124,7 @@ impl Strategy {
         let Some((previous, valid_at)) = predecessor_end else {
             return Ok(None);
         };
-        let previous = Strategy::new(previous, Moment { as_of, valid_at });
+        let previous = Strategy::new(previous, Moment { as_of, valid_at }).asked(self.asked_as_of);
         let previous_goals = previous.goal_handles();
         let carried_over = self
             .goal_handles()
@@ -1117,7 +1170,7 @@ impl Strategy {
     }
     /// The log position and chain hash this answer was computed at.
     async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
-        Ok(computed_at(ctx, self.moment).await?)
+        Ok(computed_at(ctx, self.moment, self.asked_as_of).await?)
     }
 }
 
@@ -1175,6 +1228,7 @@ impl Strategy {
             .map(|view| Indicator {
                 view: view.clone(),
                 valid_at,
+                as_of: self.moment.as_of,
             })
     }
 
@@ -1293,6 +1347,12 @@ impl Goal {
     async fn id(&self) -> Uuid {
         self.view().id
     }
+    /// The entity's version (its number of events) at the answer's log
+    /// position: send it as `expectedVersion` to change it only if nobody
+    /// else has since.
+    async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
+        Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
+    }
     /// Its number as the documents write it, e.g. "3.2".
     async fn number(&self) -> &str {
         &self.view().number
@@ -1346,6 +1406,7 @@ impl Goal {
             .map(|view| Indicator {
                 view,
                 valid_at: self.strategy.moment.valid_at,
+                as_of: self.strategy.moment.as_of,
             })
             .collect()
     }
@@ -1404,6 +1465,8 @@ impl From<&read::Dated<read::Assessment>> for Assessment {
 pub struct Indicator {
     view: read::IndicatorView,
     valid_at: NaiveDate,
+    /// The log position the answer is computed at.
+    as_of: u64,
 }
 
 /// An indicator (indikator / styringsdata) of a goal or benefit: unit, baseline, targets and measurements.
@@ -1412,6 +1475,12 @@ impl Indicator {
     /// Its id.
     async fn id(&self) -> Uuid {
         self.view.id
+    }
+    /// The entity's version (its number of events) at the answer's log
+    /// position: send it as `expectedVersion` to change it only if nobody
+    /// else has since.
+    async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
+        Ok(version_at(ctx, self.view.id, self.as_of).await?)
     }
     /// What it measures.
     async fn name(&self) -> &str {
@@ -1527,6 +1596,12 @@ impl Action {
     /// Its id.
     async fn id(&self) -> Uuid {
         self.view().id
+    }
+    /// The entity's version (its number of events) at the answer's log
+    /// position: send it as `expectedVersion` to change it only if nobody
+    /// else has since.
+    async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
+        Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
     }
     /// Main project, sub-project, programme or measure.
     async fn kind(&self) -> Option<ActionKind> {
@@ -1715,6 +1790,12 @@ impl Benefit {
     async fn id(&self) -> Uuid {
         self.view().id
     }
+    /// The entity's version (its number of events) at the answer's log
+    /// position: send it as `expectedVersion` to change it only if nobody
+    /// else has since.
+    async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
+        Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
+    }
     /// The action it is expected from.
     async fn action_id(&self) -> Option<Uuid> {
         self.view().action
@@ -1778,6 +1859,7 @@ impl Benefit {
             .map(|view| Indicator {
                 view,
                 valid_at: self.strategy.moment.valid_at,
+                as_of: self.strategy.moment.as_of,
             })
             .collect()
     }

@@ -813,3 +813,30 @@ async fn errors_raised_by_graphql_itself_carry_a_code_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn computed_at_names_the_instant_asked_for_and_entities_carry_their_version_then() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    let assess = "mutation($g: UUID!, $st: GoalStatus!) { assessGoal(input: {id: $g, status: $st, justification: \"oppfølging\"}) { receipt { recordedAt streamVersion } } }";
+    let first = app
+        .ok(assess, json!({ "g": s.goal, "st": "IN_PROGRESS" }))
+        .await;
+    let then = first["assessGoal"]["receipt"]["recordedAt"].clone();
+    let version_then = first["assessGoal"]["receipt"]["streamVersion"].clone();
+    app.ok(assess, json!({ "g": s.goal, "st": "ACHIEVED" }))
+        .await;
+
+    let query = "query($s: UUID!, $at: DateTime) { strategy(id: $s, asOf: $at) { computedAt { asOf position } goals { version } organization { computedAt { asOf } } } }";
+    let past = app.ok(query, json!({ "s": s.strategy, "at": then })).await;
+    assert_eq!(past["strategy"]["computedAt"]["asOf"], then);
+    assert_eq!(past["strategy"]["organization"]["computedAt"]["asOf"], then);
+    assert_eq!(past["strategy"]["goals"][0]["version"], version_then);
+
+    let now = app.ok(query, json!({ "s": s.strategy, "at": null })).await;
+    assert!(now["strategy"]["computedAt"]["asOf"].is_null());
+    assert_eq!(
+        now["strategy"]["goals"][0]["version"],
+        version_then.as_u64().unwrap() + 1
+    );
+}
