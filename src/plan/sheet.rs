@@ -257,14 +257,19 @@ pub fn import_sheet(
                 )
             })
         };
-        let area: i64 = cell(Some(area_col)).parse().map_err(|_| {
-            sheet_error(
-                file,
-                number,
-                "Satsingsområde",
-                format!("'{}' is not a focus area number", cell(Some(area_col))),
-            )
-        })?;
+        // Empty: the action is reported under no focus area of its own (its
+        // goals' area counts), as the export writes such an action.
+        let area: Option<i64> = match cell(Some(area_col)) {
+            "" => None,
+            raw => Some(raw.parse().map_err(|_| {
+                sheet_error(
+                    file,
+                    number,
+                    "Satsingsområde",
+                    format!("'{raw}' is not a focus area number"),
+                )
+            })?),
+        };
         let kind = kind(cell(kind_col)).ok_or_else(|| {
             sheet_error(
                 file,
@@ -334,6 +339,35 @@ pub fn import_sheet(
             .actions
             .iter()
             .find(|a| cell(key_col).is_empty() && a.title.eq_ignore_ascii_case(title));
+        let goal_numbers: Vec<String> = match (goals_col, existing) {
+            (None, Some(action)) => current
+                .areas
+                .iter()
+                .flat_map(|a| a.goals.iter())
+                .filter(|g| action.goals.contains(&g.id))
+                .map(|g| g.number.clone())
+                .collect(),
+            _ => cell(goals_col)
+                .split([',', ' ', ';'])
+                .filter(|g| !g.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        // The export writes the area an action's goals put it under when it
+        // has none of its own; read back, that is still none of its own.
+        let derived = current
+            .areas
+            .iter()
+            .find(|a| a.goals.iter().any(|g| goal_numbers.contains(&g.number)))
+            .map(|a| i64::from(a.number));
+        let area = match area {
+            Some(number)
+                if derived == Some(number) && existing.is_none_or(|a| a.focus_area.is_none()) =>
+            {
+                None
+            }
+            other => other,
+        };
         let entry = gathered.entry(key.clone()).or_insert_with(|| Gathered {
             first_row: number,
             spec: ActionSpec {
@@ -356,26 +390,13 @@ pub fn import_sheet(
                     None => existing.and_then(|a| a.description.clone()),
                 },
                 owner: owner.clone(),
-                focus_area: Some(area),
+                focus_area: area,
                 members_involved: existing
                     .map(|a| a.members_involved.clone())
                     .unwrap_or_default(),
                 start_year: 0,
                 end_year: 0,
-                goals: match (goals_col, existing) {
-                    (None, Some(action)) => current
-                        .areas
-                        .iter()
-                        .flat_map(|a| a.goals.iter())
-                        .filter(|g| action.goals.contains(&g.id))
-                        .map(|g| g.number.clone())
-                        .collect(),
-                    _ => cell(goals_col)
-                        .split([',', ' ', ';'])
-                        .filter(|g| !g.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                },
+                goals: goal_numbers.clone(),
                 decommissioning: matches!(
                     cell(decommissioning_col).to_lowercase().as_str(),
                     "ja" | "x" | "yes"

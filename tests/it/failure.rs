@@ -610,6 +610,22 @@ fn a_full_disk_refuses_changes_with_a_clear_error_keeps_reads_and_loses_nothing(
 const ASSESS: &str =
     "mutation($input: AssessGoalInput!) { assessGoal(input: $input) { receipt { position } } }";
 
+/// A token for an admin (`sporbar token create` prints the secret once).
+pub fn admin_token(db: &Path) -> String {
+    let out = sporbar(&[
+        "token",
+        "create",
+        "--db",
+        db.to_str().unwrap(),
+        "--name",
+        "fuzz-test",
+        "--role",
+        "admin",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// A token for an editor of `organization`, when this version of Sporbar
 /// has tokens (`sporbar token create` prints the secret once).
 fn editor_token(db: &Path, organization: sporbar::domain::OrganizationId) -> Option<String> {

@@ -9,6 +9,7 @@ mod cli;
 mod demo;
 mod domain;
 mod failure;
+mod fuzz;
 mod import;
 mod integrity;
 mod properties;
