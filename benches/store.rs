@@ -29,11 +29,21 @@ use sporbar::store::{SqliteStore, StoreOptions, Submission};
 
 fn main() {
     let full = support::full_run();
-    let commands_per_run = if full { 20_000 } else { 200 };
+    // With one writer every command waits for its own fsync: fewer
+    // commands keep that row to seconds.
+    let commands_for = |writers: usize| {
+        if full {
+            (2_000 * writers).min(20_000)
+        } else {
+            200
+        }
+    };
     let rebuild_events = if full { 1_000_000 } else { 4_000 };
     println!(
-        "store benchmarks ({}), {commands_per_run} commands per append run",
-        if full { "full" } else { "smoke" }
+        "store benchmarks ({}), {} to {} commands per append run",
+        if full { "full" } else { "smoke" },
+        commands_for(1),
+        commands_for(64)
     );
     println!();
     let peer = if full { build_peer() } else { None };
@@ -55,6 +65,7 @@ fn main() {
         "/p+view"
     );
     for writers in [1, 8, 64] {
+        let commands_per_run = commands_for(writers);
         let ours = append_through_store(writers, commands_per_run);
         let raw = raw_group_inserts(writers, commands_per_run);
         let (peer_events, peer_view) = match &peer {

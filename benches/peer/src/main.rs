@@ -5,10 +5,13 @@
 //!
 //! `peer --db PATH --writers N --commands N --mode events|view` prints one
 //! line: `peer mode=… writers=… commands=… rate=… p50_us=… p99_us=…`.
-//! `events`: the event store alone (`sqlite_cqrs` without queries, the
-//! framework reloading each goal's events per command, as its default
-//! does). `view`: with a `GenericQuery` keeping a goal status view in
-//! `SqliteViewRepository`, as Sporbar keeps read models.
+//! `events`: the events alone. `view`: with a `GenericQuery` keeping a goal
+//! status view in `SqliteViewRepository`, as Sporbar keeps read models.
+//! Both use sqlite-es's aggregate store (`sqlite_aggregate_cqrs`), which
+//! keeps each aggregate serialized beside its events: a command loads one
+//! row. Its default event store replays the aggregate's events on every
+//! command, which for a goal assessed thousands of times (as here) makes
+//! the run quadratic and would measure replay, not appending.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -18,7 +21,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::GenericQuery;
 use cqrs_es::{Aggregate, DomainEvent, EventEnvelope, Query, View};
 use serde::{Deserialize, Serialize};
-use sqlite_es::{SqliteCqrs, SqliteViewRepository, sqlite_cqrs};
+use sqlite_es::{SqliteCqrs, SqliteViewRepository, sqlite_aggregate_cqrs};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -232,7 +235,7 @@ async fn run() {
         }
         other => panic!("unknown mode '{other}'"),
     };
-    let cqrs: Arc<SqliteCqrs<Goal>> = Arc::new(sqlite_cqrs(pool, queries, ()));
+    let cqrs: Arc<SqliteCqrs<Goal>> = Arc::new(sqlite_aggregate_cqrs(pool, queries, ()));
 
     // Each writer owns one goal: concurrent commands never touch one stream.
     let goals: Vec<String> = (0..writers)
