@@ -3,9 +3,10 @@
 //!
 //! Every value is checked as it is read, whether or not it leads to a
 //! command: a date outside the years the domain knows, a key that is not
-//! a key, and text with control characters or beyond any length the
-//! domain allows are refused with the line and column of the value, also
-//! where the item is already in the log and the value would be ignored.
+//! a key, a value that is not a finite number within the domain's bounds,
+//! and text with control characters or beyond any length the domain
+//! allows are refused with the line and column of the value, also where
+//! the item is already in the log and the value would be ignored.
 
 use chrono::NaiveDate;
 
@@ -75,6 +76,14 @@ fn any_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Err
         return Err(serde::de::Error::custom("contains control characters"));
     }
     Ok(raw)
+}
+
+/// A measured or target value: finite, within what the domain takes.
+fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let raw = f64::deserialize(deserializer)?;
+    crate::domain::Quantity::new("value", raw)
+        .map(|q| q.get())
+        .map_err(|e| serde::de::Error::custom(domain_message(e)))
 }
 
 /// A key: lowercase letters, digits and '-', at most 100 of them.
@@ -270,6 +279,7 @@ pub struct IndicatorSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueAt {
+    #[serde(deserialize_with = "quantity")]
     pub value: f64,
     pub on: PlanDate,
 }
@@ -277,6 +287,7 @@ pub struct ValueAt {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
+    #[serde(deserialize_with = "quantity")]
     pub value: f64,
     pub due: PlanDate,
     pub set_on: Option<PlanDate>,
@@ -286,6 +297,7 @@ pub struct TargetSpec {
 #[serde(deny_unknown_fields)]
 pub struct MeasurementSpec {
     pub on: PlanDate,
+    #[serde(deserialize_with = "quantity")]
     pub value: f64,
     #[serde(default, deserialize_with = "optional_text")]
     pub comment: Option<String>,
