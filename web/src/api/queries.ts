@@ -11,8 +11,11 @@ const STRATEGY_HEADER = `
 
 const ASSESSMENT = 'status justification effectiveAt recordedAt actor reason position';
 
+// What the editing forms change (indicators, benefits, actions, goals)
+// comes with its `version` at the answer's position: a form sends it as
+// `expectedVersion`, so a change made since is not overwritten unseen.
 const INDICATOR = `
-  id name unit direction stale
+  id version name unit direction stale
   baseline { value on comment }
   targets { due value setOn }
   measurements { value on comment }`;
@@ -20,13 +23,13 @@ const INDICATOR = `
 const STATUS_CHANGE = 'status note effectiveAt recordedAt actor';
 
 const BENEFIT = `
-  id actionId stakeholder category title description priced disbenefit unexpected
+  id version actionId stakeholder category title description priced disbenefit unexpected
   responsible due status
   realisation { ${STATUS_CHANGE} }
   indicators { ${INDICATOR} }`;
 
 const ACTION = `
-  id kind title description owner { id name } focusAreaId period { start end }
+  id version kind title description owner { id name } focusAreaId period { start end }
   decommissioning status statusNote statusSince
   statusHistory { ${STATUS_CHANGE} }
   goals { id number }
@@ -80,7 +83,7 @@ export const GOAL = `query Goal($id: UUID!, $validAt: Date, $asOf: DateTime) {
     focusAreas {
       id number title
       goals(includeRetired: true) {
-        id number wording status retiredOn focusAreaNumber carriedOverFrom replacedBy
+        id version number wording status retiredOn focusAreaNumber carriedOverFrom replacedBy
         assessment { ${ASSESSMENT} }
         assessments { ${ASSESSMENT} }
         indicators { ${INDICATOR} }

@@ -79,6 +79,8 @@ export interface Target {
 
 export interface Indicator {
   id: string;
+  /** Its version at the answer's log position: what a change sends as `expectedVersion`. */
+  version: number;
   name: string;
   unit: string;
   direction: 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER' | null;
@@ -112,6 +114,8 @@ export interface BudgetLine {
 
 export interface Benefit {
   id: string;
+  /** Its version at the answer's log position: what a change sends as `expectedVersion`. */
+  version: number;
   actionId: string | null;
   stakeholder: Stakeholder | null;
   category: 'EFFICIENCY' | 'QUALITY' | 'OTHER_ACTORS' | null;
@@ -129,6 +133,8 @@ export interface Benefit {
 
 export interface Action {
   id: string;
+  /** Its version at the answer's log position: what a change sends as `expectedVersion`. */
+  version: number;
   kind: 'MAIN_PROJECT' | 'SUB_PROJECT' | 'PROGRAMME' | 'MEASURE' | null;
   title: string;
   description: string | null;
@@ -156,6 +162,8 @@ export interface GoalSummary {
 }
 
 export interface Goal extends GoalSummary {
+  /** Its version at the answer's log position: what a change sends as `expectedVersion`. */
+  version: number;
   focusAreaNumber: number;
   assessments: Assessment[];
   carriedOverFrom: string | null;

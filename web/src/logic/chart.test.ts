@@ -4,6 +4,7 @@ import { CHART_PADDING, dayNumber, indicatorGeometry, linear, niceStep, valueAxi
 
 const hiring: Indicator = {
   id: 'i',
+  version: 4,
   name: 'Dager fra behovet oppsto til kandidat var på plass',
   unit: 'dager',
   direction: 'LOWER_IS_BETTER',

@@ -6,15 +6,15 @@ ${JSON.stringify(t)}`:"";return He(t?()=>ee(e,t):null,i,a)}function ne(e){return
   organization { id name planFileUrl }
   predecessor { id title }
   computedAt { position hash validAt asOf }`,et="status justification effectiveAt recordedAt actor reason position",dt=`
-  id name unit direction stale
+  id version name unit direction stale
   baseline { value on comment }
   targets { due value setOn }
   measurements { value on comment }`,mn="status note effectiveAt recordedAt actor",fn=`
-  id actionId stakeholder category title description priced disbenefit unexpected
+  id version actionId stakeholder category title description priced disbenefit unexpected
   responsible due status
   realisation { ${mn} }
   indicators { ${dt} }`,pn=`
-  id kind title description owner { id name } focusAreaId period { start end }
+  id version kind title description owner { id name } focusAreaId period { start end }
   decommissioning status statusNote statusSince
   statusHistory { ${mn} }
   goals { id number }
@@ -58,7 +58,7 @@ ${JSON.stringify(t)}`:"";return He(t?()=>ee(e,t):null,i,a)}function ne(e){return
     focusAreas {
       id number title
       goals(includeRetired: true) {
-        id number wording status retiredOn focusAreaNumber carriedOverFrom replacedBy
+        id version number wording status retiredOn focusAreaNumber carriedOverFrom replacedBy
         assessment { ${et} }
         assessments { ${et} }
         indicators { ${dt} }
