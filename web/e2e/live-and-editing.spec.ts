@@ -6,8 +6,10 @@ import { formatAmount } from '../src/format';
 import { demoStrategy, expect, overviewPath, signInWithToken, test } from './fixtures';
 
 async function firstGoal(server: import('./fixtures').Server, strategyId: string, areaIndex: number, status: string) {
-  const { data } = await server.gql<{ strategy: { focusAreas: { id: string; number: number; goals: { id: string; number: string; status: string }[] }[] } }>(
-    'query($id: UUID!) { strategy(id: $id) { focusAreas { id number goals { id number status } } } }',
+  const { data } = await server.gql<{
+    strategy: { focusAreas: { id: string; number: number; goals: { id: string; number: string; status: string; version: number }[] }[] };
+  }>(
+    'query($id: UUID!) { strategy(id: $id) { focusAreas { id number goals { id number status version } } } }',
     { id: strategyId },
   );
   const area = data.strategy.focusAreas[areaIndex];
@@ -59,17 +61,20 @@ test('a change someone else made meanwhile is a conflict, explained at the top o
   const { area, goal } = await firstGoal(server, strategy.id, 8, 'NOT_STARTED');
   await signInWithToken(page, token);
   await page.goto(`/#/o/${strategy.orgId}/s/${strategy.id}/omrade/${area.id}/mal/${goal.id}`);
-  // Opening the form reads the goal's version; wait until it has.
-  const versionRead = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('query StreamVersion'));
+  // The form takes the goal's version from the answer on screen, so once
+  // it is open, someone else's change can follow.
   await page.getByText('Registrer vurdering').click();
-  await versionRead;
+  await expect(page.getByLabel('Begrunnelse for vurderingen')).toBeVisible();
   await server.gql(
     'mutation($id: UUID!) { assessGoal(input: { id: $id, status: IN_PROGRESS, justification: "Arbeidet er i gang." }) { receipt { position } } }',
     { id: goal.id },
     token,
   );
   await page.getByLabel('Begrunnelse for vurderingen').fill('Målet er nådd.');
+  const firstTry = page.waitForRequest((r) => r.url().endsWith('/graphql') && (r.postData() ?? '').includes('mutation AssessGoal'));
   await page.getByRole('button', { name: 'Lagre vurderingen' }).click();
+  // It sent the version the API gave before that change, whatever a live update showed since.
+  expect(JSON.parse((await firstTry).postData()!).variables.input.expectedVersion).toBe(goal.version);
   await expect(page.locator('.form-error')).toContainText('Noen andre har endret dette mens du skrev.');
   // A second, deliberate try goes through.
   await page.getByRole('button', { name: 'Lagre vurderingen' }).click();

@@ -100,14 +100,6 @@ export const HISTORY = `query History($entity: UUID!, $after: String) {
   }
 }`;
 
-/** Only the versions of an entity's events: the last one is what `expectedVersion` wants. */
-export const STREAM_VERSION = `query StreamVersion($entity: UUID!, $after: String) {
-  history(entityId: $entity, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    nodes { streamVersion }
-  }
-}`;
-
 export const ATTAINMENT_OVER_TIME = `query AttainmentOverTime($id: UUID!, $validAt: Date, $asOf: DateTime) {
   strategy(id: $id, validAt: $validAt, asOf: $asOf) {
     ${STRATEGY_HEADER}

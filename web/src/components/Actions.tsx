@@ -123,8 +123,8 @@ export function ActionItem({ action, level, canEdit }: { action: Action; level: 
       )}
       {canEdit && (
         <div class="edit-group">
-          <ActionStatusForm actionId={action.id} current={action.status} />
-          <BudgetLineForm actionId={action.id} period={action.period} />
+          <ActionStatusForm actionId={action.id} version={action.version} current={action.status} />
+          <BudgetLineForm actionId={action.id} version={action.version} period={action.period} />
         </div>
       )}
     </article>
@@ -169,10 +169,10 @@ function BenefitItem({ benefit, canEdit }: { benefit: Benefit; canEdit: boolean 
       {benefit.indicators.map((indicator) => (
         <div key={indicator.id}>
           <IndicatorChart indicator={indicator} />
-          {canEdit && <MeasurementForm indicatorId={indicator.id} unit={indicator.unit} />}
+          {canEdit && <MeasurementForm indicatorId={indicator.id} version={indicator.version} unit={indicator.unit} />}
         </div>
       ))}
-      {canEdit && <BenefitRealisationForm benefitId={benefit.id} current={benefit.status} />}
+      {canEdit && <BenefitRealisationForm benefitId={benefit.id} version={benefit.version} current={benefit.status} />}
     </li>
   );
 }

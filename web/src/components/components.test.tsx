@@ -113,15 +113,7 @@ describe('an area card’s figures', () => {
 });
 
 function serverAnswering(body: unknown) {
-  const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
-    const query = JSON.parse(String(init.body)).query as string;
-    if (query.includes('query StreamVersion')) {
-      return new Response(
-        JSON.stringify({ data: { history: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{ streamVersion: 7 }] } } }),
-      );
-    }
-    return new Response(JSON.stringify(body));
-  });
+  const fetchMock = vi.fn(async (_url: string, _init: RequestInit) => new Response(JSON.stringify(body)));
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
 }
@@ -136,7 +128,7 @@ describe('editing forms', () => {
       data: null,
       errors: [{ message: 'justification: must not be empty', extensions: { code: 'VALIDATION', field: 'justification' } }],
     });
-    mount(<AssessGoalForm goalId="g1" current="IN_PROGRESS" />);
+    mount(<AssessGoalForm goalId="g1" version={7} current="IN_PROGRESS" />);
     const details = root.querySelector('details')!;
     details.open = true;
     details.dispatchEvent(new Event('toggle'));
@@ -148,26 +140,61 @@ describe('editing forms', () => {
     expect(error.textContent).toContain('Feltet må fylles ut.');
     expect(textarea.getAttribute('aria-invalid')).toBe('true');
     expect(textarea.getAttribute('aria-describedby')).toContain(error.id);
-    // The version read when the form opened is sent as expectedVersion, with a command id.
+    // The version shown when the form opened is sent as expectedVersion, with a command id;
+    // opening the form asks the server nothing.
     const bodies = fetchMock.mock.calls.map((call) => JSON.parse(String(call[1].body)));
-    const sent = bodies.find((b) => b.query.includes('assessGoal')).variables.input;
+    expect(bodies).toHaveLength(1);
+    const sent = bodies[0].variables.input;
+    expect(bodies[0].query).toContain('assessGoal');
     expect(sent).toMatchObject({ id: 'g1', status: 'IN_PROGRESS', justification: '', expectedVersion: 7 });
     expect(sent.commandId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('send the version the reader saw when they opened the form, not one a live update showed later', async () => {
+    const receipt = { position: 40, streamVersion: 9, recordedAt: '2026-01-01T00:00:00Z', duplicate: false };
+    const fetchMock = serverAnswering({ data: { assessGoal: { receipt } } });
+    const open = () => {
+      const details = root.querySelector('details')!;
+      details.open = true;
+      details.dispatchEvent(new Event('toggle'));
+    };
+    const submit = async () => {
+      root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+      await settle();
+      const calls = fetchMock.mock.calls;
+      return JSON.parse(String(calls[calls.length - 1][1].body)).variables.input.expectedVersion;
+    };
+    mount(<AssessGoalForm goalId="g1" version={7} current="IN_PROGRESS" />);
+    open();
+    // Someone else's change arrives while the form is open: the page shows version 8.
+    mount(<AssessGoalForm goalId="g1" version={8} current="IN_PROGRESS" />);
+    expect(await submit()).toBe(7);
+    // After a save the form goes on from the version it made.
+    expect(await submit()).toBe(9);
+    // Opened again, it starts from what the page shows then.
+    mount(<AssessGoalForm goalId="g1" version={12} current="IN_PROGRESS" />);
+    open();
+    expect(await submit()).toBe(12);
+  });
+
   it('show a conflict with someone else’s change at the top of the form and load the page again', async () => {
-    serverAnswering({ data: null, errors: [{ message: 'stream is at version 8, not the expected 7', extensions: { code: 'CONFLICT', currentVersion: 8 } }] });
+    const fetchMock = serverAnswering({ data: null, errors: [{ message: 'stream is at version 8, not the expected 7', extensions: { code: 'CONFLICT', currentVersion: 8 } }] });
     const refresh = vi.fn();
-    mount(<AssessGoalForm goalId="g1" current="IN_PROGRESS" />, 'nb', app({ refresh }));
+    mount(<AssessGoalForm goalId="g1" version={7} current="IN_PROGRESS" />, 'nb', app({ refresh }));
     root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
     await settle();
     expect(root.querySelector('.form-error')!.textContent).toContain('Noen andre har endret dette');
     expect(refresh).toHaveBeenCalled();
+    // A second try is deliberate: it is based on the version the server named.
+    root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const versions = fetchMock.mock.calls.map((call) => JSON.parse(String(call[1].body)).variables.input.expectedVersion);
+    expect(versions).toEqual([7, 8]);
   });
 
   it('refuse an amount that is not a number before sending it', async () => {
     const fetchMock = serverAnswering({ data: {} });
-    mount(<BudgetLineForm actionId="a1" period={{ start: 2016, end: 2018 }} />);
+    mount(<BudgetLineForm actionId="a1" version={3} period={{ start: 2016, end: 2018 }} />);
     const planned = root.querySelector<HTMLInputElement>('input[name=planned]')!;
     planned.value = 'mye';
     planned.dispatchEvent(new Event('input'));

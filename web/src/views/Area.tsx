@@ -80,7 +80,7 @@ export function AreaView({ org, strategy: id, area: areaId }: { org: string; str
                     {goal.indicators.map((indicator) => (
                       <div key={indicator.id}>
                         <IndicatorChart indicator={indicator} />
-                        {canEdit && <MeasurementForm indicatorId={indicator.id} unit={indicator.unit} />}
+                        {canEdit && <MeasurementForm indicatorId={indicator.id} version={indicator.version} unit={indicator.unit} />}
                       </div>
                     ))}
                   </li>

@@ -63,7 +63,7 @@ export function GoalView(props: { org: string; strategy: string; area: string; g
             {goal.retiredOn && <> · {t('goal.retiredOn', { date: formatDate(goal.retiredOn) })}</>}
             {goal.carriedOverFrom && <> · {t('goal.carriedOver')}</>}
           </p>
-          {canEdit && !goal.retiredOn && <AssessGoalForm goalId={goal.id} current={goal.status} />}
+          {canEdit && !goal.retiredOn && <AssessGoalForm goalId={goal.id} version={goal.version} current={goal.status} />}
 
           <section aria-labelledby="assessments-heading">
             <h2 id="assessments-heading">{t('goal.assessments')}</h2>
@@ -94,7 +94,7 @@ export function GoalView(props: { org: string; strategy: string; area: string; g
               {goal.indicators.map((indicator) => (
                 <div key={indicator.id}>
                   <IndicatorChart indicator={indicator} />
-                  {canEdit && <MeasurementForm indicatorId={indicator.id} unit={indicator.unit} />}
+                  {canEdit && <MeasurementForm indicatorId={indicator.id} version={indicator.version} unit={indicator.unit} />}
                 </div>
               ))}
             </section>

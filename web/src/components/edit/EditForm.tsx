@@ -1,15 +1,14 @@
-// What every editing form shares: a disclosure that opens it, the entity's
-// version read when it opens (sent as `expectedVersion`, so that a change
-// made by someone else in the meantime is refused with CONFLICT rather
-// than silently overwritten), one command id per attempt (sending the same
-// change twice appends it once), and server errors placed next to the
-// field they are about, in plain language.
+// What every editing form shares: a disclosure that opens it, the version
+// of the entity the reader saw when they opened it (sent as
+// `expectedVersion`, so that a change made by someone else in the meantime
+// is refused with CONFLICT rather than silently overwritten), one command
+// id per attempt (sending the same change twice appends it once), and
+// server errors placed next to the field they are about, in plain language.
 
 import type { ComponentChildren } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, newCommandId } from '../../api/client';
 import { describeError, type FieldError } from '../../api/errors';
-import { fetchStreamVersion } from '../../api/history';
 import type { Receipt } from '../../api/queries';
 import { useApp } from '../../hooks';
 import { useT } from '../../i18n';
@@ -23,14 +22,18 @@ export interface EditForm {
   formError: FieldError | null;
   busy: boolean;
   done: Receipt | null;
-  /** Reads the entity's version; called when the form opens. */
+  /** Keeps the version on screen as the one the change is based on; called when the form opens. */
   open: () => void;
-  submit: (send: (meta: { expectedVersion?: number; commandId: string }) => Promise<Receipt>) => Promise<void>;
+  submit: (send: (meta: { expectedVersion: number; commandId: string }) => Promise<Receipt>) => Promise<void>;
   /** Shows an error found before sending (a number that is not one). */
   reject: (field: string, key: string) => void;
 }
 
-export function useEditForm(entityId: string, fields: readonly string[]): EditForm {
+/**
+ * `version` is the entity's version in the answer the page shows (its
+ * `version` field), so it changes when the page loads again.
+ */
+export function useEditForm(version: number, fields: readonly string[]): EditForm {
   const { refresh, announce } = useApp();
   const t = useT();
   const prefix = useMemo(() => `edit${++forms}`, []);
@@ -38,16 +41,14 @@ export function useEditForm(entityId: string, fields: readonly string[]): EditFo
   const [formError, setFormError] = useState<FieldError | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Receipt | null>(null);
-  const version = useRef<number | undefined>(undefined);
+  const expected = useRef(version);
   const commandId = useRef(newCommandId());
 
+  // What the reader saw when they began writing, not what a live update
+  // shows later: a change that arrives while the form is open is someone
+  // else's, and saving over it must be refused.
   const open = () => {
-    // Without a version the change is still made, only without the
-    // conflict check; so a failed read does not block editing.
-    fetchStreamVersion(entityId).then(
-      (v) => (version.current = v),
-      () => (version.current = undefined),
-    );
+    expected.current = version;
   };
 
   const submit: EditForm['submit'] = async (send) => {
@@ -56,8 +57,8 @@ export function useEditForm(entityId: string, fields: readonly string[]): EditFo
     setFormError(null);
     setDone(null);
     try {
-      const receipt = await send({ expectedVersion: version.current, commandId: commandId.current });
-      version.current = receipt.streamVersion;
+      const receipt = await send({ expectedVersion: expected.current, commandId: commandId.current });
+      expected.current = receipt.streamVersion;
       commandId.current = newCommandId();
       setDone(receipt);
       announce(t('edit.saved', { position: receipt.position }));
@@ -66,7 +67,7 @@ export function useEditForm(entityId: string, fields: readonly string[]): EditFo
       const described = describeError(error, fields);
       if (error instanceof ApiError && error.code === 'CONFLICT') {
         // Show the newer state and let a second try go through on purpose.
-        if (error.currentVersion !== undefined) version.current = error.currentVersion;
+        if (error.currentVersion !== undefined) expected.current = error.currentVersion;
         refresh();
       }
       if (!(error instanceof ApiError) || error.code !== 'CONFLICT') commandId.current = newCommandId();

@@ -81,9 +81,9 @@ function DateField(props: { form: ReturnType<typeof useEditForm>; label: string;
 
 const ASSESS_FIELDS = ['status', 'justification', 'effectiveAt', 'reason'] as const;
 
-export function AssessGoalForm({ goalId, current }: { goalId: string; current: GoalStatus }) {
+export function AssessGoalForm({ goalId, version, current }: { goalId: string; version: number; current: GoalStatus }) {
   const t = useT();
-  const form = useEditForm(goalId, ASSESS_FIELDS);
+  const form = useEditForm(version, ASSESS_FIELDS);
   const [status, setStatus] = useState<GoalStatus>(current);
   const [justification, setJustification] = useState('');
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
@@ -131,9 +131,9 @@ export function AssessGoalForm({ goalId, current }: { goalId: string; current: G
 
 const ACTION_STATUS_FIELDS = ['status', 'note', 'effectiveAt', 'reason'] as const;
 
-export function ActionStatusForm({ actionId, current }: { actionId: string; current: ActionStatus | null }) {
+export function ActionStatusForm({ actionId, version, current }: { actionId: string; version: number; current: ActionStatus | null }) {
   const t = useT();
-  const form = useEditForm(actionId, ACTION_STATUS_FIELDS);
+  const form = useEditForm(version, ACTION_STATUS_FIELDS);
   const [status, setStatus] = useState<ActionStatus>(current ?? 'PLANNED');
   const [note, setNote] = useState('');
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
@@ -173,9 +173,9 @@ export function ActionStatusForm({ actionId, current }: { actionId: string; curr
 
 const BUDGET_FIELDS = ['year', 'category', 'planned', 'actual', 'effectiveAt', 'reason'] as const;
 
-export function BudgetLineForm({ actionId, period }: { actionId: string; period: Period }) {
+export function BudgetLineForm({ actionId, version, period }: { actionId: string; version: number; period: Period }) {
   const t = useT();
-  const form = useEditForm(actionId, BUDGET_FIELDS);
+  const form = useEditForm(version, BUDGET_FIELDS);
   const [year, setYear] = useState(String(period.start));
   const [category, setCategory] = useState<BudgetCategory>('PROJECT_MANAGEMENT');
   const [planned, setPlanned] = useState('');
@@ -240,9 +240,9 @@ export function BudgetLineForm({ actionId, period }: { actionId: string; period:
 
 const MEASUREMENT_FIELDS = ['value', 'comment', 'effectiveAt', 'reason'] as const;
 
-export function MeasurementForm({ indicatorId, unit }: { indicatorId: string; unit: string }) {
+export function MeasurementForm({ indicatorId, version, unit }: { indicatorId: string; version: number; unit: string }) {
   const t = useT();
-  const form = useEditForm(indicatorId, MEASUREMENT_FIELDS);
+  const form = useEditForm(version, MEASUREMENT_FIELDS);
   const [value, setValue] = useState('');
   const [comment, setComment] = useState('');
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
@@ -279,9 +279,9 @@ export function MeasurementForm({ indicatorId, unit }: { indicatorId: string; un
 
 const REALISATION_FIELDS = ['status', 'note', 'effectiveAt', 'reason'] as const;
 
-export function BenefitRealisationForm({ benefitId, current }: { benefitId: string; current: BenefitStatus | null }) {
+export function BenefitRealisationForm({ benefitId, version, current }: { benefitId: string; version: number; current: BenefitStatus | null }) {
   const t = useT();
-  const form = useEditForm(benefitId, REALISATION_FIELDS);
+  const form = useEditForm(version, REALISATION_FIELDS);
   const [status, setStatus] = useState<BenefitStatus>(current ?? 'IDENTIFIED');
   const [note, setNote] = useState('');
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
