@@ -32,9 +32,8 @@ pub(super) async fn clock(ctx: &Context<'_>) -> ApiResult<RequestClock> {
     if let Some(clock) = ctx.data_opt::<RequestClock>() {
         return Ok(*clock);
     }
-    let head = app(ctx).read(|conn| Ok(read::head(conn)?)).await?;
     Ok(RequestClock {
-        head,
+        head: app(ctx).store.committed_head(),
         today: super::today(),
     })
 }
@@ -80,9 +79,14 @@ pub(super) async fn load_strategy(
     moment: Moment,
 ) -> ApiResult<Option<Strategy>> {
     let views = app(ctx).views.clone();
-    let view = app(ctx)
-        .read(move |conn| Ok(views.strategy(conn, id, moment)?))
-        .await?;
+    let view = match views.cached(id, moment) {
+        Some(view) => view,
+        None => {
+            app(ctx)
+                .read(move |conn| Ok(views.strategy(conn, id, moment)?))
+                .await?
+        }
+    };
     Ok(view.map(|v| Strategy::new(v, moment)))
 }
 

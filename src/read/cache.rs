@@ -35,6 +35,21 @@ impl ViewCache {
         }
     }
 
+    /// The strategy at `moment` if it is in the cache: `Some(answer)` when
+    /// it was built before, `None` when it must be read. Needs no
+    /// connection, so a hit never waits for a database thread.
+    pub fn cached(&self, id: Uuid, moment: Moment) -> Option<Option<Arc<StrategyView>>> {
+        if moment.as_of == u64::MAX {
+            return None;
+        }
+        self.inner
+            .lock()
+            .expect("view cache lock")
+            .views
+            .get(&(id, moment.as_of, moment.valid_at))
+            .cloned()
+    }
+
     /// The strategy at `moment`, from the cache when it was built before.
     /// A moment of "everything, whatever comes" (`as_of == u64::MAX`) is
     /// not a fixed position and is never cached.

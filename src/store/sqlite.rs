@@ -79,6 +79,8 @@ pub struct SqliteStore {
     writer: WriterHandle,
     committed: tokio::sync::broadcast::Sender<u64>,
     metrics: Arc<crate::telemetry::WriterMetrics>,
+    /// The head as this process's writer last committed it.
+    published: Arc<std::sync::RwLock<Option<(u64, Hash)>>>,
 }
 
 /// How this process can reach the database file.
@@ -135,12 +137,14 @@ impl SqliteStore {
         }
         let (committed, _) = tokio::sync::broadcast::channel(1024);
         let metrics = Arc::new(crate::telemetry::WriterMetrics::default());
+        let published = Arc::default();
         let writer = writer::spawn(
             conn,
             options.clock,
             options.max_batch,
             committed.clone(),
             metrics.clone(),
+            Arc::clone(&published),
         )?;
         Ok(Self {
             path,
@@ -149,6 +153,7 @@ impl SqliteStore {
             writer,
             committed,
             metrics,
+            published,
         })
     }
 
@@ -233,7 +238,14 @@ impl SqliteStore {
         })
     }
 
-    /// Position and hash of the newest event.
+    /// Position and hash of the newest event as this process committed it
+    /// (read at open, then kept by the writer): no query. The store's
+    /// writer is the only one appending to its file, so this is the head.
+    pub fn committed_head(&self) -> Option<(u64, Hash)> {
+        *self.published.read().expect("not poisoned")
+    }
+
+    /// Position and hash of the newest event, read from the database.
     pub fn head(&self) -> Result<Option<(u64, Hash)>, StoreError> {
         let reader = self.reader()?;
         head(&reader)

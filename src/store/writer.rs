@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -88,8 +88,10 @@ pub(super) fn spawn(
     max_batch: usize,
     committed: broadcast::Sender<u64>,
     metrics: Arc<WriterMetrics>,
+    published: Arc<RwLock<Option<(u64, Hash)>>>,
 ) -> Result<WriterHandle, StoreError> {
     let head = Head::load(&conn)?;
+    *published.write().expect("not poisoned") = head.published();
     let (jobs, queue) = mpsc::channel();
     let mut writer = Writer {
         conn,
@@ -99,6 +101,7 @@ pub(super) fn spawn(
         max_batch: max_batch.max(1),
         committed,
         metrics,
+        published,
     };
     let thread = thread::Builder::new()
         .name("sporbar-writer".into())
@@ -118,6 +121,11 @@ struct Head {
 }
 
 impl Head {
+    /// Position and hash, or `None` for an empty log.
+    fn published(&self) -> Option<(u64, Hash)> {
+        (self.position > 0).then_some((self.position, self.hash))
+    }
+
     fn load(conn: &Connection) -> Result<Self, StoreError> {
         let row: Option<(u64, Vec<u8>, String)> = conn
             .query_row(
@@ -158,6 +166,8 @@ struct Writer {
     /// Told the head position after every commit that appended something.
     committed: broadcast::Sender<u64>,
     metrics: Arc<WriterMetrics>,
+    /// The committed head, for readers that need it without a query.
+    published: Arc<RwLock<Option<(u64, Hash)>>>,
 }
 
 impl Writer {
@@ -199,8 +209,7 @@ impl Writer {
                     results[i].is_ok()
                 });
                 if self.head.position > head_before.position {
-                    // No receiver is fine: nobody is listening.
-                    let _ = self.committed.send(self.head.position);
+                    self.publish();
                 }
                 for ((_, reply), result) in batch.into_iter().zip(results) {
                     let _ = reply.send(result);
@@ -219,6 +228,14 @@ impl Writer {
                 }
             }
         }
+    }
+
+    /// Tells the process the new head, after its commit: first the shared
+    /// value, then the subscribers, so a woken subscriber reads it.
+    fn publish(&self) {
+        *self.published.write().expect("not poisoned") = self.head.published();
+        // No receiver is fine: nobody is listening.
+        let _ = self.committed.send(self.head.position);
     }
 
     fn count_commit(
@@ -340,7 +357,7 @@ impl Writer {
             Ok(results) => {
                 self.count_commit(&head_before, started, projection, results.len(), |_| true);
                 if self.head.position > head_before.position {
-                    let _ = self.committed.send(self.head.position);
+                    self.publish();
                 }
                 Ok(results)
             }
