@@ -470,9 +470,17 @@ fn configure(conn: &mut Connection, durability: Durability) -> Result<(), StoreE
     };
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", synchronous)?;
+    // The writer touches the newest pages of several indexes keyed by
+    // random ids per command; with SQLite's default 2 MiB it re-reads them
+    // from the file once a log outgrows that (BENCHMARKS.md). The memory
+    // is only taken as pages are used.
+    conn.pragma_update(None, "cache_size", WRITER_CACHE_SIZE)?;
     embedded::migrations::runner().run(conn)?;
     Ok(())
 }
+
+/// The writer's page cache, in KiB (SQLite's negative `cache_size`).
+const WRITER_CACHE_SIZE: i64 = -64 * 1024;
 
 /// Creates a new, migrated database at `path`, which does not exist.
 ///
