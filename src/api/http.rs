@@ -84,7 +84,7 @@ fn request_error(answer: Answer, well_formed: bool, message: &str) -> Response {
     respond(
         status,
         answer,
-        json!({ "errors": [{ "message": message }] }),
+        json!({ "errors": [{ "message": message, "extensions": { "code": "VALIDATION" } }] }),
     )
 }
 
@@ -201,6 +201,11 @@ async fn execute(
         && !variables.is_null()
     {
         return request_error(answer, false, "variables must be a JSON object");
+    }
+    // A document nested deeper than any real question would exhaust the
+    // parser's stack: refuse it before parsing.
+    if super::nesting::nesting(&query) > super::nesting::MAX_NESTING {
+        return request_error(answer, true, &super::nesting::too_deep().message);
     }
     // Parse first: a document that does not parse is a request error, and
     // over GET only queries may run.

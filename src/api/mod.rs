@@ -9,6 +9,7 @@ mod guard;
 mod http;
 mod metrics;
 mod mutation;
+mod nesting;
 mod query;
 mod scalars;
 mod schema;

@@ -21,6 +21,7 @@ pub fn build_schema(state: AppState) -> SporbarSchema {
         .data(state)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
+        .extension(super::nesting::NestingLimit)
         .finish()
 }
 

@@ -840,3 +840,40 @@ async fn computed_at_names_the_instant_asked_for_and_entities_carry_their_versio
         version_then.as_u64().unwrap() + 1
     );
 }
+
+#[tokio::test]
+async fn a_document_nested_thousands_deep_is_refused_before_parsing_and_the_server_lives_on() {
+    let app = spawn_app().await;
+    let deep = format!(
+        "{{ logHead(x: {}1{}) {{ position }} }}",
+        "[".repeat(3000),
+        "]".repeat(3000)
+    );
+    let body = app.graphql(&deep, json!({})).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested more than 64 levels"),
+        "{body}"
+    );
+    // In-process (as over the WebSocket) the schema refuses it too.
+    let schema = sporbar::api::build_schema(sporbar::api::AppState::new(
+        app.store.clone(),
+        sporbar::api::Settings::public(),
+    ));
+    let response = schema.execute(deep.as_str()).await;
+    assert!(
+        response.errors[0]
+            .message
+            .contains("nested more than 64 levels"),
+        "{:?}",
+        response.errors
+    );
+    let health = app.anonymous.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
