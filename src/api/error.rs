@@ -24,6 +24,9 @@ pub enum ApiError {
     Unauthenticated(String),
     /// Signed in, but not allowed to do this.
     Forbidden(String),
+    /// The database cannot take changes now (disk full, read-only, I/O
+    /// error); nothing was stored, and reads still work.
+    Unavailable(String),
     Conflict {
         message: String,
         current_version: Option<u64>,
@@ -46,6 +49,7 @@ impl ApiError {
             ApiError::NotFound(message)
             | ApiError::Unauthenticated(message)
             | ApiError::Forbidden(message)
+            | ApiError::Unavailable(message)
             | ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error".to_owned(),
         }
@@ -57,6 +61,7 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Conflict { .. } => "CONFLICT",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -92,8 +97,48 @@ impl From<StoreError> for ApiError {
                 current_version: None,
             },
             StoreError::Forbidden { .. } => ApiError::Forbidden(error.to_string()),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if unwritable(failure.code).is_some() =>
+            {
+                tracing::error!(error = %crate::store::error_chain(&error), "a change could not be stored");
+                ApiError::Unavailable(nothing_stored(unwritable(failure.code)))
+            }
+            StoreError::CommitFailed(ref why) => {
+                tracing::error!(error = %why, "a change could not be stored");
+                let lower = why.to_lowercase();
+                let reason = if lower.contains("full") {
+                    Some("the disk is full")
+                } else if lower.contains("readonly") || lower.contains("read-only") {
+                    Some("the database is read-only")
+                } else {
+                    None
+                };
+                ApiError::Unavailable(nothing_stored(reason))
+            }
             other => ApiError::Internal(Box::new(other)),
         }
+    }
+}
+
+/// Why SQLite cannot write, for the errors that are the machine's and not
+/// the request's.
+fn unwritable(code: rusqlite::ErrorCode) -> Option<&'static str> {
+    use rusqlite::ErrorCode::*;
+    match code {
+        DiskFull => Some("the disk is full"),
+        ReadOnly => Some("the database is read-only"),
+        SystemIoFailure => Some("the disk reported an error"),
+        DatabaseBusy | DatabaseLocked => Some("the database is busy"),
+        _ => None,
+    }
+}
+
+fn nothing_stored(reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!(
+            "the change could not be stored because {reason}; nothing was stored, reading still works, try again later"
+        ),
+        None => "the change could not be stored; nothing was stored, reading still works, try again later".into(),
     }
 }
 

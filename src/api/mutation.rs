@@ -223,13 +223,10 @@ async fn submit(
         causation_id: None,
         allowed_organizations,
     };
-    if let Some(reason) = &submission.reason
-        && reason.chars().count() > Text::PROSE_MAX
-    {
-        return Err(ApiError::validation(
-            "reason",
-            format!("is longer than {} characters", Text::PROSE_MAX),
-        ));
+    // The reason is kept for auditors as it is written: the same rules as
+    // any prose of the domain (length, no control characters).
+    if let Some(reason) = &submission.reason {
+        prose("reason", reason)?;
     }
     let appended: Appended = app(ctx)
         .store

@@ -310,6 +310,13 @@ impl Writer {
                     if let StoreError::Sqlite(_) = error {
                         tracing::warn!(error = %error_chain(&error), "command failed in the database");
                     }
+                    // Some errors (a full disk, an I/O error) make SQLite roll
+                    // back the whole transaction, not only the savepoint: the
+                    // commands before this one are gone too, and carrying on
+                    // would acknowledge them. The batch fails as a whole.
+                    if tx.is_autocommit() {
+                        return Err(error);
+                    }
                     results.push(Err(error));
                 }
             }

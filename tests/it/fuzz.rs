@@ -513,10 +513,8 @@ impl Maker<'_> {
                     )
                 }
             }
-            // `reason` takes control characters today (reported, to be
-            // fixed in the API): until then it gets the other bad strings.
             "String" => match rng.below(4) {
-                0 | 1 if name != "reason" => {
+                0 | 1 => {
                     let bad = control_string(rng);
                     (
                         Input::Str(bad.clone()),
