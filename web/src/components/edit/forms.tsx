@@ -129,19 +129,41 @@ export function AssessGoalForm({ goalId, version, current }: { goalId: string; v
   );
 }
 
-const ACTION_STATUS_FIELDS = ['status', 'note', 'effectiveAt', 'reason'] as const;
+const STATUS_CHANGE_FIELDS = ['status', 'note', 'effectiveAt', 'reason'] as const;
 
-export function ActionStatusForm({ actionId, version, current }: { actionId: string; version: number; current: ActionStatus | null }) {
+/** What sets one status-with-a-note form apart from another. */
+interface StatusChange<S extends string> {
+  statuses: readonly S[];
+  /** The message key prefix of the status names, e.g. `actionStatus`. */
+  labels: string;
+  query: string;
+  mutation: string;
+  summary: string;
+  submitLabel: string;
+}
+
+/** A new status with a note, from a date: an action's status or a benefit's realisation. */
+function StatusChangeForm<S extends string>({
+  id,
+  version,
+  current,
+  kind,
+}: {
+  id: string;
+  version: number;
+  current: S;
+  kind: StatusChange<S>;
+}) {
   const t = useT();
-  const form = useEditForm(version, ACTION_STATUS_FIELDS);
-  const [status, setStatus] = useState<ActionStatus>(current ?? 'PLANNED');
+  const form = useEditForm(version, STATUS_CHANGE_FIELDS);
+  const [status, setStatus] = useState<S>(current);
   const [note, setNote] = useState('');
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
   const [reason, setReason] = useState('');
   const onSubmit = () =>
     form.submit((meta) =>
-      mutate(CHANGE_ACTION_STATUS, 'changeActionStatus', {
-        id: actionId,
+      mutate(kind.query, kind.mutation, {
+        id,
         status,
         note: optional(note),
         effectiveAt: effectiveAt || undefined,
@@ -150,13 +172,13 @@ export function ActionStatusForm({ actionId, version, current }: { actionId: str
       }),
     );
   return (
-    <EditDisclosure form={form} summary={t('edit.actionStatus')} submitLabel={t('edit.actionStatusSubmit')} onSubmit={onSubmit}>
+    <EditDisclosure form={form} summary={t(kind.summary)} submitLabel={t(kind.submitLabel)} onSubmit={onSubmit}>
       <Field form={form} name="status" label={t('edit.status')}>
         {(attrs) => (
-          <select {...attrs} value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as ActionStatus)}>
-            {ACTION_STATUSES.map((s) => (
+          <select {...attrs} value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as S)}>
+            {kind.statuses.map((s) => (
               <option key={s} value={s}>
-                {t(`actionStatus.${s}`)}
+                {t(`${kind.labels}.${s}`)}
               </option>
             ))}
           </select>
@@ -169,6 +191,19 @@ export function ActionStatusForm({ actionId, version, current }: { actionId: str
       <ReasonField form={form} value={reason} onInput={setReason} />
     </EditDisclosure>
   );
+}
+
+const ACTION_STATUS: StatusChange<ActionStatus> = {
+  statuses: ACTION_STATUSES,
+  labels: 'actionStatus',
+  query: CHANGE_ACTION_STATUS,
+  mutation: 'changeActionStatus',
+  summary: 'edit.actionStatus',
+  submitLabel: 'edit.actionStatusSubmit',
+};
+
+export function ActionStatusForm({ actionId, version, current }: { actionId: string; version: number; current: ActionStatus | null }) {
+  return <StatusChangeForm id={actionId} version={version} current={current ?? 'PLANNED'} kind={ACTION_STATUS} />;
 }
 
 const BUDGET_FIELDS = ['year', 'category', 'planned', 'actual', 'effectiveAt', 'reason'] as const;
@@ -277,44 +312,15 @@ export function MeasurementForm({ indicatorId, version, unit }: { indicatorId: s
   );
 }
 
-const REALISATION_FIELDS = ['status', 'note', 'effectiveAt', 'reason'] as const;
+const BENEFIT_REALISATION: StatusChange<BenefitStatus> = {
+  statuses: BENEFIT_STATUSES,
+  labels: 'benefitStatus',
+  query: RECORD_BENEFIT_REALISATION,
+  mutation: 'recordBenefitRealisation',
+  summary: 'edit.realisation',
+  submitLabel: 'edit.realisationSubmit',
+};
 
 export function BenefitRealisationForm({ benefitId, version, current }: { benefitId: string; version: number; current: BenefitStatus | null }) {
-  const t = useT();
-  const form = useEditForm(version, REALISATION_FIELDS);
-  const [status, setStatus] = useState<BenefitStatus>(current ?? 'IDENTIFIED');
-  const [note, setNote] = useState('');
-  const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
-  const [reason, setReason] = useState('');
-  const onSubmit = () =>
-    form.submit((meta) =>
-      mutate(RECORD_BENEFIT_REALISATION, 'recordBenefitRealisation', {
-        id: benefitId,
-        status,
-        note: optional(note),
-        effectiveAt: effectiveAt || undefined,
-        reason: optional(reason),
-        ...meta,
-      }),
-    );
-  return (
-    <EditDisclosure form={form} summary={t('edit.realisation')} submitLabel={t('edit.realisationSubmit')} onSubmit={onSubmit}>
-      <Field form={form} name="status" label={t('edit.status')}>
-        {(attrs) => (
-          <select {...attrs} value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as BenefitStatus)}>
-            {BENEFIT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`benefitStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field form={form} name="note" label={t('edit.note')}>
-        {(attrs) => <input {...attrs} type="text" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />}
-      </Field>
-      <DateField form={form} label={t('edit.validFrom')} value={effectiveAt} onInput={setEffectiveAt} />
-      <ReasonField form={form} value={reason} onInput={setReason} />
-    </EditDisclosure>
-  );
+  return <StatusChangeForm id={benefitId} version={version} current={current ?? 'IDENTIFIED'} kind={BENEFIT_REALISATION} />;
 }
