@@ -43,11 +43,11 @@ pub struct Fact {
 
 /// An entity an event creates, with its fixed place in the tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct NewEntity {
-    id: Uuid,
-    kind: &'static str,
-    strategy: Option<Uuid>,
-    parent: Option<Uuid>,
+pub struct NewEntity {
+    pub id: Uuid,
+    pub kind: &'static str,
+    pub strategy: Option<Uuid>,
+    pub parent: Option<Uuid>,
 }
 
 pub fn project(
@@ -60,7 +60,15 @@ pub fn project(
     // Ids are bound as text from stack buffers, without a `String` each.
     let mut id = Uuid::encode_buffer();
     let mut org = Uuid::encode_buffer();
-    if let Some(entity) = created_entity(tx, event)? {
+    let strategy_of = |parent: Uuid| -> rusqlite::Result<Option<Uuid>> {
+        let strategy: Option<String> = tx
+            .prepare_cached("SELECT strategy_id FROM entities WHERE entity_id = ?1")?
+            .query_row([parent.to_string()], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(strategy.and_then(|s| Uuid::parse_str(&s).ok()))
+    };
+    if let Some(entity) = created_entity(event, strategy_of)? {
         let mut strategy = Uuid::encode_buffer();
         let mut parent = Uuid::encode_buffer();
         let strategy = entity
@@ -97,7 +105,12 @@ pub fn project(
     Ok(())
 }
 
-fn created_entity(tx: &Connection, event: &Event) -> rusqlite::Result<Option<NewEntity>> {
+/// The entity `event` creates, if any. An indicator belongs to the strategy
+/// of the goal or benefit it measures, which `strategy_of` answers.
+pub fn created_entity<E>(
+    event: &Event,
+    strategy_of: impl FnOnce(Uuid) -> Result<Option<Uuid>, E>,
+) -> Result<Option<NewEntity>, E> {
     use Event::*;
     let entity = |id: Uuid, kind, strategy: Option<Uuid>, parent: Option<Uuid>| {
         Some(NewEntity {
@@ -143,13 +156,7 @@ fn created_entity(tx: &Connection, event: &Event) -> rusqlite::Result<Option<New
                 IndicatorSubject::Goal(goal) => goal.0,
                 IndicatorSubject::Benefit(benefit) => benefit.0,
             };
-            let strategy: Option<String> = tx
-                .prepare_cached("SELECT strategy_id FROM entities WHERE entity_id = ?1")?
-                .query_row([parent.to_string()], |r| r.get(0))
-                .optional()?
-                .flatten();
-            let strategy = strategy.and_then(|s| Uuid::parse_str(&s).ok());
-            entity(id.0, "indicator", strategy, Some(parent))
+            entity(id.0, "indicator", strategy_of(parent)?, Some(parent))
         }
         _ => None,
     })

@@ -9,6 +9,7 @@
 
 pub mod chain;
 pub mod payload;
+mod rebuild;
 mod sqlite;
 mod writer;
 

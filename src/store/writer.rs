@@ -380,76 +380,9 @@ impl Writer {
 
     fn rebuild(&mut self) -> Result<u64, StoreError> {
         self.states.clear();
-        // A rebuild writes every page of the read models, and `facts` is
-        // keyed by entity id first, so its rows land on random pages: with
-        // SQLite's default 2 MiB page cache, a rebuild of a million events
-        // spent most of its time spilling and re-reading pages. It gets a
-        // larger cache for its duration, and the memory goes back after
-        // (BENCHMARKS.md has the figures).
-        let cache_size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", REBUILD_CACHE_SIZE)?;
-        let replayed = self.rebuild_in_one_transaction();
-        let restored = self.conn.pragma_update(None, "cache_size", cache_size);
-        let replayed = replayed?;
-        restored?;
-        Ok(replayed)
-    }
-
-    fn rebuild_in_one_transaction(&mut self) -> Result<u64, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch("DELETE FROM facts; DELETE FROM entities; DELETE FROM streams;")?;
-        let mut replayed = 0;
-        {
-            let mut stmt = tx.prepare(
-                "SELECT position, event_type, schema_version, payload, effective_at \
-                 FROM events ORDER BY position",
-            )?;
-            let mut rows = stmt.query([])?;
-            // Streams are tracked in memory and written once at the end:
-            // the rebuild reads each event once and writes only what it derives.
-            let mut streams: HashMap<Uuid, (domain::StreamKind, OrganizationId, u64)> =
-                HashMap::new();
-            while let Some(row) = rows.next()? {
-                let (position, event, effective_at) = decoded(row)?;
-                let (stream_id, kind) = event.stream();
-                let organization = organization_of(&event, |id| streams.get(&id).map(|s| s.1))
-                    .ok_or_else(|| StoreError::Corrupt {
-                        position,
-                        source: "the event's parent entity does not exist".into(),
-                    })?;
-                streams
-                    .entry(stream_id)
-                    .or_insert((kind, organization, 0))
-                    .2 += 1;
-                projection::project(&tx, position, effective_at, organization, &event)?;
-                replayed += 1;
-            }
-            // In key order (a UUID's bytes sort as its text), so that each
-            // page of `streams` is written once.
-            let mut streams: Vec<_> = streams.into_iter().collect();
-            streams.sort_unstable_by_key(|(stream_id, _)| *stream_id);
-            let mut insert = tx.prepare(
-                "INSERT INTO streams (stream_id, kind, organization_id, version) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (stream_id, (kind, organization, version)) in streams {
-                insert.execute(params![
-                    stream_id.to_string(),
-                    kind.as_str(),
-                    organization.to_string(),
-                    version
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(replayed)
+        super::rebuild::rebuild(&mut self.conn)
     }
 }
-
-/// The page cache of a rebuild, in KiB (SQLite's negative `cache_size`).
-const REBUILD_CACHE_SIZE: i64 = -128 * 1024;
 
 /// Checks one submission and appends its events. Returns the result and the
 /// new head; changes nothing outside the transaction unless it succeeds.
@@ -708,40 +641,6 @@ fn bump_stream(
              ON CONFLICT (stream_id) DO UPDATE SET version = version + 1 RETURNING version",
         )?
         .query_row(params![stream_id.to_string(), kind.as_str(), organization.to_string()], |r| r.get(0))?)
-}
-
-/// The organization an event belongs to, during a rebuild: its stream's,
-/// or for an event that creates a stream, its parent's (`known` answers
-/// the organization of a stream seen before).
-fn organization_of(
-    event: &Event,
-    known: impl Fn(Uuid) -> Option<OrganizationId>,
-) -> Option<OrganizationId> {
-    use Event::*;
-    let (stream_id, _) = event.stream();
-    if let Some(org) = known(stream_id) {
-        return Some(org);
-    }
-    let parent = match event {
-        OrganizationRegistered { id, .. } => return Some(*id),
-        WorkingGroupFormed { organization, .. } | StrategyDrafted { organization, .. } => {
-            return Some(*organization);
-        }
-        FocusAreaDefined { strategy, .. }
-        | GoalDefined { strategy, .. }
-        | ActionPlanned { strategy, .. }
-        | BenefitIdentified { strategy, .. } => strategy.0,
-        IndicatorDefined {
-            subject: domain::IndicatorSubject::Goal(goal),
-            ..
-        } => goal.0,
-        IndicatorDefined {
-            subject: domain::IndicatorSubject::Benefit(benefit),
-            ..
-        } => benefit.0,
-        _ => return None,
-    };
-    known(parent)
 }
 
 /// Reads a row of (position, event_type, schema_version, payload,

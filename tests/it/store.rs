@@ -359,6 +359,68 @@ fn rebuild_gives_read_models_identical_to_the_incrementally_built_ones() {
     submit(&store, "2018-12-31", s.assess(GoalStatus::Achieved, "nådd")).unwrap();
 }
 
+/// A log long enough that a rebuild decodes it in many chunks on several
+/// threads: the goal's 2 × 11 000 assessments and budget lines interleave,
+/// so one entity's facts come from every chunk.
+fn long_log(store: &SqliteStore, s: &Scenario) {
+    let statuses = [GoalStatus::InProgress, GoalStatus::PartiallyAchieved];
+    for batch in 0..11 {
+        let submissions = (0..1_000)
+            .flat_map(|i| {
+                let day = date("2016-01-01") + chrono::Days::new(batch * 1_000 + i);
+                let effective = day.format("%Y-%m-%d").to_string();
+                let assess = s.assess(statuses[(i % 2) as usize], &format!("vurdering {i}"));
+                let budget = CommandBody::SetBudgetLine {
+                    id: s.action,
+                    year: Year::new(2016 + (i % 3) as i64).unwrap(),
+                    category: BudgetCategory::ProjectManagement,
+                    planned: Nok::from_kroner("planned", 1_000 * i as i64).unwrap(),
+                    actual: None,
+                };
+                [assess, budget]
+                    .map(|body| Submission::new(command(&effective, body), "test:fixture"))
+            })
+            .collect();
+        store.execute_all(submissions).unwrap();
+    }
+}
+
+#[test]
+fn rebuild_of_a_long_log_gives_the_same_read_models() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    long_log(&store, &s);
+    let incremental = read_model_dump(&db);
+    let events = event_count(&db);
+    assert!(events > 22_000);
+    assert_eq!(store.rebuild().unwrap(), events);
+    assert_eq!(read_model_dump(&db), incremental);
+}
+
+#[test]
+fn a_rebuild_that_meets_an_unreadable_event_changes_nothing() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    long_log(&store, &s);
+    let before = read_model_dump(&db);
+    drop(store);
+    // Far into the log, in a later chunk than the first.
+    tamper(
+        &db,
+        "UPDATE events SET payload = '{\"not\": \"an assessment\"}' WHERE position = 20000",
+    );
+    let store = db.open();
+    match store.rebuild() {
+        Err(StoreError::Corrupt { position, .. }) => assert_eq!(position, 20_000),
+        other => panic!("expected the unreadable event to be named, got {other:?}"),
+    }
+    assert_eq!(read_model_dump(&db), before);
+    // The writer keeps working for organizations whose log is readable.
+    Scenario::create(&store);
+}
+
 #[test]
 fn backup_is_a_consistent_verified_copy() {
     let db = TestDb::new();
