@@ -46,8 +46,27 @@ fn main() {
         commands_for(64)
     );
     println!();
-    let peer = if full { build_peer() } else { None };
+    if support::selected("append") {
+        append(full, commands_for);
+    }
+    if support::selected("rebuild") {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = support::database(rebuild_events, dir.path());
+        let (rebuild, scan, events) = rebuild_against_scan(&loaded.path);
+        println!(
+            "rebuild of {events} generated events: {rebuild:.0} events/s; raw scan {scan:.0} events/s; ratio {:.3}",
+            rebuild / scan
+        );
+    }
+    // Smoke run: the harness ran end to end.
+    if !full {
+        println!("\n1 passed, 0 failed");
+    }
+}
 
+/// Append with 1, 8 and 64 writers, beside raw inserts and the peer.
+fn append(full: bool, commands_for: impl Fn(usize) -> usize) {
+    let peer = if full { build_peer() } else { None };
     println!("append, synchronous=FULL");
     println!(
         "{:>8} {:>11} {:>8} {:>8} {:>11} {:>9} {:>11} {:>8} {:>8} {:>11} {:>8} {:>8}",
@@ -99,18 +118,6 @@ fn main() {
         println!("(peer: only in the full run, `cargo bench --bench store`)");
     }
     println!();
-
-    let dir = tempfile::tempdir().unwrap();
-    let loaded = support::database(rebuild_events, dir.path());
-    let (rebuild, scan, events) = rebuild_against_scan(&loaded.path);
-    println!(
-        "rebuild of {events} generated events: {rebuild:.0} events/s; raw scan {scan:.0} events/s; ratio {:.3}",
-        rebuild / scan
-    );
-    // Smoke run: the harness ran end to end.
-    if !full {
-        println!("\n1 passed, 0 failed");
-    }
 }
 
 struct AppendResult {

@@ -49,6 +49,16 @@ pub fn full_run() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
+/// Whether the part named `part` runs: all parts do unless names are given
+/// after `--` (`cargo bench --bench store -- rebuild`).
+pub fn selected(part: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    named.is_empty() || named.iter().any(|n| n == part)
+}
+
 // ---------------------------------------------------------------------------
 // Randomness: splitmix64, seeded.
 

@@ -36,6 +36,27 @@ pub struct CommandOptions {
     pub reason: Option<String>,
 }
 
+/// The id of an entity a mutation creates when the client names none.
+///
+/// With a `commandId`, the id is derived from it (UUIDv5; `part` tells apart
+/// several new entities of one command), so that sending the same mutation
+/// again is recognised as the same command and creates nothing twice.
+/// Without one, a fresh time-ordered id (UUIDv7).
+fn new_id(options: &CommandOptions, part: u32) -> Uuid {
+    match options.command_id {
+        Some(command_id) => {
+            let mut name = [0u8; 20];
+            name[..16].copy_from_slice(command_id.as_bytes());
+            name[16..].copy_from_slice(&part.to_be_bytes());
+            Uuid::new_v5(&CREATED_ID_NAMESPACE, &name)
+        }
+        None => Uuid::now_v7(),
+    }
+}
+
+/// The namespace of ids derived from command ids (a fixed random UUID).
+const CREATED_ID_NAMESPACE: Uuid = Uuid::from_u128(0x5f0b_7d2e_93c4_4a61_b8e5_2c7f_01d9_a6e3);
+
 /// What a mutation appended.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Receipt {
@@ -216,7 +237,7 @@ async fn submit(
     let submission = Submission {
         command: domain::Command { effective, body },
         expected_version: options.expected_version,
-        command_id: options.command_id.unwrap_or_else(Uuid::new_v4),
+        command_id: options.command_id.unwrap_or_else(Uuid::now_v7),
         actor,
         reason: options.reason.clone().filter(|r| !r.trim().is_empty()),
         correlation_id: None,
@@ -422,7 +443,7 @@ async fn benefit_payload(
 /// Register an organization (samarbeid).
 #[derive(InputObject)]
 pub struct RegisterOrganizationInput {
-    /// Id for the new organization (default: a new random id).
+    /// Id for the new organization (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// Its name, e.g. IKT Orkidé.
     pub name: String,
@@ -468,7 +489,7 @@ pub struct RecordMemberLeavingInput {
 /// Form a working group (faggruppe / nettverk).
 #[derive(InputObject)]
 pub struct FormWorkingGroupInput {
-    /// Id for the new group (default: a new random id).
+    /// Id for the new group (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The organization.
     pub organization_id: Uuid,
@@ -501,7 +522,7 @@ pub struct DisbandWorkingGroupInput {
 /// Draft a strategy for a period.
 #[derive(InputObject)]
 pub struct DraftStrategyInput {
-    /// Id for the new strategy (default: a new random id).
+    /// Id for the new strategy (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The organization.
     pub organization_id: Uuid,
@@ -559,7 +580,7 @@ pub struct CloseStrategyInput {
 /// Define a focus area (satsingsområde).
 #[derive(InputObject)]
 pub struct DefineFocusAreaInput {
-    /// Id for the new area (default: a new random id).
+    /// Id for the new area (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The strategy.
     pub strategy_id: Uuid,
@@ -600,7 +621,7 @@ pub struct RenumberFocusAreaInput {
 /// Define a goal (mål) in a focus area.
 #[derive(InputObject)]
 pub struct DefineGoalInput {
-    /// Id for the new goal (default: a new random id).
+    /// Id for the new goal (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The focus area.
     pub focus_area_id: Uuid,
@@ -617,7 +638,7 @@ pub struct DefineGoalInput {
 /// Merge two or more goals into a new one; the sources are retired.
 #[derive(InputObject)]
 pub struct MergeGoalsInput {
-    /// Id for the new goal (default: a new random id).
+    /// Id for the new goal (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The focus area of the new goal.
     pub focus_area_id: Uuid,
@@ -634,7 +655,7 @@ pub struct MergeGoalsInput {
 /// One part of a split goal.
 #[derive(InputObject)]
 pub struct GoalPartInput {
-    /// Id for the new goal (default: a new random id).
+    /// Id for the new goal (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// Its number.
     pub number: String,
@@ -690,7 +711,7 @@ pub struct AssessGoalInput {
 /// Define an indicator for a goal or a benefit (exactly one of them).
 #[derive(InputObject)]
 pub struct DefineIndicatorInput {
-    /// Id for the new indicator (default: a new random id).
+    /// Id for the new indicator (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The goal it measures.
     pub goal_id: Option<Uuid>,
@@ -741,7 +762,7 @@ pub struct RecordMeasurementInput {
 /// Plan an action (tiltak).
 #[derive(InputObject)]
 pub struct PlanActionInput {
-    /// Id for the new action (default: a new random id).
+    /// Id for the new action (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The strategy.
     pub strategy_id: Uuid,
@@ -843,7 +864,7 @@ pub struct SetBudgetLineInput {
 /// Identify a benefit (gevinst).
 #[derive(InputObject)]
 pub struct IdentifyBenefitInput {
-    /// Id for the new benefit (default: a new random id).
+    /// Id for the new benefit (default: derived from `commandId` when one is given, so that a retry creates nothing twice; otherwise a new id).
     pub id: Option<Uuid>,
     /// The strategy.
     pub strategy_id: Uuid,
@@ -898,7 +919,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: RegisterOrganizationInput,
     ) -> FieldResult<OrganizationPayload> {
-        let id = domain::OrganizationId(input.id.unwrap_or_else(Uuid::new_v4));
+        let id = domain::OrganizationId(input.id.unwrap_or_else(|| new_id(&input.options, 0)));
         let body = CommandBody::RegisterOrganization {
             id,
             name: title("name", &input.name)?,
@@ -952,7 +973,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: FormWorkingGroupInput,
     ) -> FieldResult<WorkingGroupPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::FormWorkingGroup {
             id: domain::WorkingGroupId(id),
             organization: domain::OrganizationId(input.organization_id),
@@ -992,7 +1013,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: DraftStrategyInput,
     ) -> FieldResult<StrategyPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::DraftStrategy {
             id: domain::StrategyId(id),
             organization: domain::OrganizationId(input.organization_id),
@@ -1050,7 +1071,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: DefineFocusAreaInput,
     ) -> FieldResult<FocusAreaPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::DefineFocusArea {
             id: domain::FocusAreaId(id),
             strategy: domain::StrategyId(input.strategy_id),
@@ -1094,7 +1115,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: DefineGoalInput,
     ) -> FieldResult<GoalPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::DefineGoal {
             id: domain::GoalId(id),
             focus_area: domain::FocusAreaId(input.focus_area_id),
@@ -1111,7 +1132,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: MergeGoalsInput,
     ) -> FieldResult<GoalPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::MergeGoals {
             id: domain::GoalId(id),
             focus_area: domain::FocusAreaId(input.focus_area_id),
@@ -1131,9 +1152,10 @@ impl MutationRoot {
         let into = input
             .into
             .iter()
-            .map(|part| {
+            .zip(1..)
+            .map(|(part, n)| {
                 Ok(domain::GoalPart {
-                    id: domain::GoalId(part.id.unwrap_or_else(Uuid::new_v4)),
+                    id: domain::GoalId(part.id.unwrap_or_else(|| new_id(&input.options, n))),
                     number: goal_number("number", &part.number)?,
                     wording: prose("wording", &part.wording)?,
                 })
@@ -1191,7 +1213,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: DefineIndicatorInput,
     ) -> FieldResult<IndicatorPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let subject = match (input.goal_id, input.benefit_id) {
             (Some(goal), None) => domain::IndicatorSubject::Goal(domain::GoalId(goal)),
             (None, Some(benefit)) => domain::IndicatorSubject::Benefit(domain::BenefitId(benefit)),
@@ -1263,7 +1285,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: PlanActionInput,
     ) -> FieldResult<ActionPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::PlanAction {
             id: domain::ActionId(id),
             strategy: domain::StrategyId(input.strategy_id),
@@ -1361,7 +1383,7 @@ impl MutationRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "What to change; see the input type.")] input: IdentifyBenefitInput,
     ) -> FieldResult<BenefitPayload> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let id = input.id.unwrap_or_else(|| new_id(&input.options, 0));
         let body = CommandBody::IdentifyBenefit {
             id: domain::BenefitId(id),
             strategy: domain::StrategyId(input.strategy_id),

@@ -46,7 +46,7 @@ impl Submission {
         Self {
             command,
             expected_version: None,
-            command_id: Uuid::new_v4(),
+            command_id: Uuid::now_v7(),
             actor: actor.into(),
             reason: None,
             correlation_id: None,

@@ -37,15 +37,7 @@ pub(super) fn rebuild(conn: &mut Connection) -> Result<u64, StoreError> {
     let rows = derive(&tx)?;
     let replayed = rows.events;
     let derived = started.elapsed();
-    for table in TABLES {
-        // Without a WHERE clause SQLite frees the table's pages wholesale.
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
-    }
-    let indexes = drop_secondary_indexes(&tx)?;
-    rows.insert(&tx)?;
-    for sql in indexes {
-        tx.execute(&sql, [])?;
-    }
+    rows.write(&tx)?;
     let written = started.elapsed() - derived;
     tx.commit()?;
     tracing::info!(
@@ -298,78 +290,124 @@ impl Rows {
         Ok(())
     }
 
-    /// Inserts every row, each table in its key order.
-    fn insert(mut self, tx: &Connection) -> Result<(), StoreError> {
-        let mut id = Uuid::encode_buffer();
-        let mut other = Uuid::encode_buffer();
-        let mut parent = Uuid::encode_buffer();
-
-        // A UUID's bytes sort as its lower-case text does, and SQLite
-        // compares text bytewise: this is the tables' key order.
-        let field_rank = self.fields.ranks();
-        let date_rank = self.dates.ranks();
-        self.facts.sort_unstable_by_key(|f| {
-            (
-                f.entity,
-                field_rank[f.field as usize],
-                date_rank[f.effective_at as usize],
-                f.position,
-            )
-        });
-        let mut insert = tx.prepare(
-            "INSERT INTO facts (entity_id, field, effective_at, position, value) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for fact in &self.facts {
-            let start = fact.value_start;
-            insert.execute(params![
-                &*fact.entity.hyphenated().encode_lower(&mut id),
-                self.fields.get(fact.field),
-                self.dates.get(fact.effective_at),
-                fact.position,
-                ToSqlOutput::Borrowed(ValueRef::Text(
-                    &self.values[start..start + fact.value_len as usize]
-                )),
-            ])?;
-        }
-
-        self.entities
-            .sort_unstable_by_key(|(entity, _, _)| entity.id);
-        let mut insert = tx.prepare(
-            "INSERT INTO entities (entity_id, kind, organization_id, strategy_id, parent_id, created_position) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut strategy = Uuid::encode_buffer();
-        for (entity, organization, position) in &self.entities {
-            insert.execute(params![
-                &*entity.id.hyphenated().encode_lower(&mut id),
-                entity.kind,
-                &*organization.0.hyphenated().encode_lower(&mut other),
-                entity
-                    .strategy
-                    .map(|s| &*s.hyphenated().encode_lower(&mut strategy)),
-                entity
-                    .parent
-                    .map(|p| &*p.hyphenated().encode_lower(&mut parent)),
-                position,
-            ])?;
-        }
-
-        let mut streams: Vec<_> = self.streams.into_iter().collect();
-        streams.sort_unstable_by_key(|(stream_id, _)| *stream_id);
-        let mut insert = tx.prepare(
-            "INSERT INTO streams (stream_id, kind, organization_id, version) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (stream_id, (kind, organization, version)) in streams {
-            insert.execute(params![
-                &*stream_id.hyphenated().encode_lower(&mut id),
-                kind.as_str(),
-                &*organization.0.hyphenated().encode_lower(&mut other),
-                version
-            ])?;
-        }
-        Ok(())
+    /// Replaces the tables' rows with these, each table in its key order.
+    /// The facts are sorted on another thread meanwhile.
+    fn write(self, tx: &Connection) -> Result<(), StoreError> {
+        let Rows {
+            streams,
+            entities,
+            mut facts,
+            fields,
+            dates,
+            values,
+            ..
+        } = self;
+        thread::scope(|scope| {
+            let sorting = scope.spawn(|| {
+                // A UUID's bytes sort as its lower-case text does, and
+                // SQLite compares text bytewise: this is the key order.
+                let field_rank = fields.ranks();
+                let date_rank = dates.ranks();
+                facts.sort_unstable_by_key(|f| {
+                    (
+                        f.entity,
+                        field_rank[f.field as usize],
+                        date_rank[f.effective_at as usize],
+                        f.position,
+                    )
+                });
+                facts
+            });
+            for table in TABLES {
+                // Without a WHERE clause SQLite frees the table's pages wholesale.
+                tx.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            let indexes = drop_secondary_indexes(tx)?;
+            insert_streams(tx, streams)?;
+            insert_entities(tx, entities)?;
+            let facts = sorting.join().expect("sorting does not panic");
+            insert_facts(tx, &facts, &fields, &dates, &values)?;
+            for sql in indexes {
+                tx.execute(&sql, [])?;
+            }
+            Ok(())
+        })
     }
+}
+
+fn insert_facts(
+    tx: &Connection,
+    facts: &[FactRow],
+    fields: &Interner,
+    dates: &Interner,
+    values: &[u8],
+) -> Result<(), StoreError> {
+    let mut id = Uuid::encode_buffer();
+    let mut insert = tx.prepare(
+        "INSERT INTO facts (entity_id, field, effective_at, position, value) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for fact in facts {
+        let start = fact.value_start;
+        insert.execute(params![
+            &*fact.entity.hyphenated().encode_lower(&mut id),
+            fields.get(fact.field),
+            dates.get(fact.effective_at),
+            fact.position,
+            ToSqlOutput::Borrowed(ValueRef::Text(
+                &values[start..start + fact.value_len as usize]
+            )),
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_entities(
+    tx: &Connection,
+    mut entities: Vec<(NewEntity, OrganizationId, u64)>,
+) -> Result<(), StoreError> {
+    let [mut id, mut organization, mut strategy, mut parent] = [Uuid::encode_buffer(); 4];
+    entities.sort_unstable_by_key(|(entity, _, _)| entity.id);
+    let mut insert = tx.prepare(
+        "INSERT INTO entities (entity_id, kind, organization_id, strategy_id, parent_id, created_position) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (entity, owner, position) in &entities {
+        insert.execute(params![
+            &*entity.id.hyphenated().encode_lower(&mut id),
+            entity.kind,
+            &*owner.0.hyphenated().encode_lower(&mut organization),
+            entity
+                .strategy
+                .map(|s| &*s.hyphenated().encode_lower(&mut strategy)),
+            entity
+                .parent
+                .map(|p| &*p.hyphenated().encode_lower(&mut parent)),
+            position,
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_streams(
+    tx: &Connection,
+    streams: HashMap<Uuid, (StreamKind, OrganizationId, u64)>,
+) -> Result<(), StoreError> {
+    let [mut id, mut organization] = [Uuid::encode_buffer(); 2];
+    let mut streams: Vec<_> = streams.into_iter().collect();
+    streams.sort_unstable_by_key(|(stream_id, _)| *stream_id);
+    let mut insert = tx.prepare(
+        "INSERT INTO streams (stream_id, kind, organization_id, version) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (stream_id, (kind, owner, version)) in streams {
+        insert.execute(params![
+            &*stream_id.hyphenated().encode_lower(&mut id),
+            kind.as_str(),
+            &*owner.0.hyphenated().encode_lower(&mut organization),
+            version
+        ])?;
+    }
+    Ok(())
 }
 
 /// Drops the read models' secondary indexes (as the migrations made them)

@@ -483,7 +483,7 @@ fn append(
         }
         let encoded = payload::encode(event);
         let position = new_head.position + 1;
-        let event_id = Uuid::new_v4().to_string();
+        let event_id = Uuid::now_v7().to_string();
         let stream_text = stream_id.to_string();
         let fields = ChainedFields {
             position,

@@ -2287,6 +2287,62 @@ async fn the_same_command_id_sent_twice_appends_once() {
 }
 
 #[tokio::test]
+async fn a_creating_mutation_retried_with_its_command_id_creates_nothing_twice() {
+    // A client that lost the answer sends the same mutation again, with no
+    // id of its own for the new goal: the id derives from the command id,
+    // so the retry is the same command, not a second goal or a conflict.
+    let (app, scenario) = kongsbergregionen().await;
+    let input = json!({
+        "focusAreaId": scenario.area,
+        "number": "1.7",
+        "wording": "Kommunene tilbyr chat med innbyggerne",
+        "commandId": Uuid::new_v4(),
+        "effectiveAt": "2019-01-15",
+    });
+    let first = send(&app, DEFINE_GOAL, input.clone()).await;
+    let events = app.event_count();
+    let second = send(&app, DEFINE_GOAL, input.clone()).await;
+
+    assert_eq!(app.event_count(), events);
+    assert_eq!(second["receipt"]["duplicate"], true);
+    assert_eq!(second["goal"]["id"], first["goal"]["id"]);
+
+    // Another command id is another goal, with another id.
+    let other = send(
+        &app,
+        DEFINE_GOAL,
+        json!({ "focusAreaId": scenario.area, "number": "1.8", "wording": "Kommunene tilbyr video",
+                "commandId": Uuid::new_v4(), "effectiveAt": "2019-01-15" }),
+    )
+    .await;
+    assert_ne!(other["goal"]["id"], first["goal"]["id"]);
+}
+
+#[tokio::test]
+async fn a_split_retried_with_its_command_id_creates_its_parts_once() {
+    let (app, scenario) = kongsbergregionen().await;
+    let input = json!({
+        "id": scenario.goal,
+        "into": [
+            { "number": "1.3", "wording": "Kommunene har automatiserte prosesser" },
+            { "number": "1.7", "wording": "Tjenesteområdene i kommunene henger sammen" },
+        ],
+        "commandId": Uuid::new_v4(),
+        "effectiveAt": "2017-01-01",
+    });
+    let first = send(&app, SPLIT_GOAL, input.clone()).await;
+    let events = app.event_count();
+    let second = send(&app, SPLIT_GOAL, input).await;
+
+    assert_eq!(app.event_count(), events);
+    assert_eq!(second["receipt"]["duplicate"], true);
+    let parts = first["goal"]["replacedBy"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_ne!(parts[0], parts[1], "each part has an id of its own");
+    assert_eq!(second["goal"]["replacedBy"], first["goal"]["replacedBy"]);
+}
+
+#[tokio::test]
 async fn the_reason_is_kept_with_the_event_for_auditors() {
     let (app, scenario) = kongsbergregionen().await;
     send(
