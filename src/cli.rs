@@ -291,7 +291,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => token(command)?,
         Command::Restore { db, from, force } => restore(&db.db, &from, force)?,
         Command::Demo(db) => {
-            let store = SqliteStore::open(&db.db, StoreOptions::default())
+            let store = SqliteStore::open(&db.db, writing())
                 .with_context(|| format!("opening database '{}'", db.db.display()))?;
             for (name, report) in crate::plan::load_demo(&store, crate::api::today())? {
                 println!("{name}: {} events appended", report.events);
@@ -304,7 +304,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let store = SqliteStore::open(&db.db, StoreOptions::default())
+            let store = SqliteStore::open(&db.db, writing())
                 .with_context(|| format!("opening database '{}'", db.db.display()))?;
             let today = crate::api::today();
             let report = if name.ends_with(".xlsx") || name.ends_with(".csv") {
@@ -364,7 +364,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Rebuild(db) => {
-            let store = open_existing(&db.db)?;
+            if !db.db.exists() {
+                bail!("database '{}' does not exist", db.db.display());
+            }
+            let store = SqliteStore::open(&db.db, writing())
+                .with_context(|| format!("opening database '{}'", db.db.display()))?;
             let replayed = store.rebuild().context("rebuilding the read models")?;
             println!("rebuilt the read models from {replayed} events");
         }
@@ -457,7 +461,7 @@ fn serve(
     settings: crate::api::Settings,
     demo: bool,
 ) -> anyhow::Result<()> {
-    let store = SqliteStore::open(path, StoreOptions::default())
+    let store = SqliteStore::open(path, writing())
         .with_context(|| format!("opening database '{}'", path.display()))?;
     if demo {
         for (name, report) in crate::plan::load_demo(&store, crate::api::today())? {
@@ -622,6 +626,9 @@ fn restore(target: &Path, backup: &Path, force: bool) -> anyhow::Result<()> {
             target.display()
         );
     }
+    // Held until the restored copy is in place: no server may be writing
+    // to the database it replaces, nor start on it halfway.
+    let _lock = crate::store::WriterLock::acquire(target)?;
     let folder = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -695,6 +702,15 @@ fn restore(target: &Path, backup: &Path, force: bool) -> anyhow::Result<()> {
 fn remove_database_files(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// The options of a command that appends: it holds the database's writer
+/// lock while it runs (see `store::WriterLock`).
+fn writing() -> StoreOptions {
+    StoreOptions {
+        exclusive: true,
+        ..StoreOptions::default()
     }
 }
 

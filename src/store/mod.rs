@@ -8,6 +8,7 @@
 //! (group commit). Readers open their own connections (WAL).
 
 pub mod chain;
+mod lock;
 pub mod payload;
 mod rebuild;
 mod sqlite;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 use crate::domain::{Command, DomainError, OrganizationId};
 
+pub use lock::{WriterLock, lock_path};
 pub use sqlite::{ChainProblem, Checkpoint, Durability, SqliteStore, StoreOptions, VerifyReport};
 
 /// A command as it reaches the store: the domain command plus who sent it,
@@ -173,6 +175,12 @@ pub enum StoreError {
     /// The batch's transaction did not commit; nothing of it was stored.
     #[error("the commit failed, nothing was stored: {0}")]
     CommitFailed(String),
+    /// Another process holds the database's writer lock.
+    #[error(
+        "another Sporbar process{} is writing to '{path}'; stop it first (export, verify, backup and events may run beside it)",
+        holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
+    )]
+    Locked { path: String, holder: Option<u32> },
     #[error("the store's writer has stopped")]
     WriterGone,
     #[error("io error")]

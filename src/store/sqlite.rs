@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::chain::{ChainedFields, GENESIS, Hash};
+use super::lock::WriterLock;
 use super::writer::{self, WriterHandle};
 use super::{Appended, Clock, EventFilter, StoreError, StoredEvent, Submission, SystemClock};
 
@@ -33,6 +34,11 @@ pub struct StoreOptions {
     pub clock: Arc<dyn Clock>,
     /// Most commands committed in one transaction.
     pub max_batch: usize,
+    /// Hold the database's writer lock (`<database>.lock`) while open, and
+    /// refuse to open when another process holds it. What the CLI's
+    /// writing commands ask for; off for tests and tools that share a
+    /// file within one process.
+    pub exclusive: bool,
 }
 
 impl Default for StoreOptions {
@@ -41,6 +47,7 @@ impl Default for StoreOptions {
             durability: Durability::Full,
             clock: Arc::new(SystemClock),
             max_batch: 256,
+            exclusive: false,
         }
     }
 }
@@ -81,6 +88,8 @@ pub struct SqliteStore {
     metrics: Arc<crate::telemetry::WriterMetrics>,
     /// The head as this process's writer last committed it.
     published: Arc<std::sync::RwLock<Option<(u64, Hash)>>>,
+    /// Last, so that it is released after the writer has closed.
+    _lock: Option<WriterLock>,
 }
 
 /// How this process can reach the database file.
@@ -122,6 +131,12 @@ impl SqliteStore {
         // (a read-write connection checkpoints another program's WAL into
         // its file when it closes).
         check_not_foreign(&connect(&path, access, true)?, &path)?;
+        // Once the file is known to be ours (a foreign one gets no lock
+        // file beside it), and before anything is written to it.
+        let lock = match (options.exclusive, access) {
+            (true, Access::ReadWrite) => Some(WriterLock::acquire(&path)?),
+            _ => None,
+        };
         let mut conn = connect(&path, access, false)?;
         match access {
             Access::ReadWrite => configure(&mut conn, options.durability)?,
@@ -149,6 +164,7 @@ impl SqliteStore {
         Ok(Self {
             path,
             access,
+            _lock: lock,
             readers: Mutex::new(Vec::new()),
             writer,
             committed,

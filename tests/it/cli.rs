@@ -521,3 +521,75 @@ fn restore_puts_a_verified_backup_in_place_and_keeps_what_it_replaces() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(head_of(&fresh), 5);
 }
+
+#[test]
+fn a_second_writing_process_is_refused_while_one_holds_the_database() {
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    drop(store);
+    let path = db.path.to_str().unwrap();
+    let events = |db: &TestDb| -> u64 {
+        db.raw()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = events(&db);
+
+    // A writing process, as `sporbar serve` opens it.
+    let holder = sporbar::store::SqliteStore::open(
+        &db.path,
+        sporbar::store::StoreOptions {
+            exclusive: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.db");
+    holder.backup(&backup).unwrap();
+    for args in [
+        vec!["demo", "--db", path],
+        vec!["rebuild", "--db", path],
+        vec![
+            "restore",
+            "--db",
+            path,
+            "--from",
+            backup.to_str().unwrap(),
+            "--force",
+        ],
+        vec!["serve", "--db", path, "--listen", "127.0.0.1:0"],
+    ] {
+        let refused = sporbar(&args);
+        assert!(!refused.status.success(), "{args:?} ran beside a writer");
+        let message = text(&refused.stderr);
+        assert!(
+            message.contains(&format!(
+                "another Sporbar process (pid {}) is writing to",
+                std::process::id()
+            )),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(events(&db), before, "nothing was appended");
+    assert!(db.path.exists(), "nothing was moved aside");
+
+    // Reading commands run beside the writer.
+    for args in [vec!["verify", "--db", path], vec!["events", "--db", path]] {
+        let read = sporbar(&args);
+        assert!(read.status.success(), "{args:?}: {}", text(&read.stderr));
+    }
+
+    // The writer still works, and once it is gone the next one may write.
+    submit(
+        &holder,
+        "2016-12-31",
+        s.assess(GoalStatus::InProgress, "i gang"),
+    )
+    .unwrap();
+    drop(holder);
+    let demo = sporbar(&["demo", "--db", path]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    assert!(events(&db) > before + 1);
+}
