@@ -243,9 +243,12 @@ fn append_through_store(writers: usize, commands: usize) -> AppendResult {
     }
 }
 
-/// The limit: the same rows (payload, hashes, ids of the same sizes) into
-/// the same `events` table, `group` rows per durable commit, no domain, no
-/// projection, no hashing.
+/// The limit: the same rows into the same `events` table, `group` rows per
+/// durable commit, no domain, no projection, no hashing. "The same rows":
+/// payload and hashes of the same sizes, and ids of the same kinds as the
+/// store writes: time-ordered event and command ids (UUIDv7), and as many
+/// streams (goals, random ids) as there are writers, each one's version
+/// counting up.
 fn raw_group_inserts(group: usize, rows: usize) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("raw.db");
@@ -255,6 +258,10 @@ fn raw_group_inserts(group: usize, rows: usize) -> f64 {
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     let payload = r#"{"id":"7d0c6f5e-3b7a-4b8e-9a51-0c1f5bd0c2a4","status":"PARTIALLY_ACHIEVED","justification":"Kommunene anses å være i ferd med delvis å nå målsetningen"}"#;
+    let streams: Vec<String> = (0..group)
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    let mut versions = vec![0u64; group];
     let started = Instant::now();
     let mut position = 0u64;
     while (position as usize) < rows {
@@ -270,16 +277,17 @@ fn raw_group_inserts(group: usize, rows: usize) -> f64 {
                 )
                 .unwrap();
             for _ in 0..group.min(rows - position as usize) {
+                let stream = position as usize % streams.len();
                 position += 1;
-                let id = uuid::Uuid::new_v4().to_string();
+                versions[stream] += 1;
                 insert
                     .execute(params![
                         position,
-                        id,
-                        id,
-                        position,
+                        uuid::Uuid::now_v7().to_string(),
+                        streams[stream],
+                        versions[stream],
                         payload,
-                        uuid::Uuid::new_v4().to_string(),
+                        uuid::Uuid::now_v7().to_string(),
                         [7u8; 32].as_slice()
                     ])
                     .unwrap();
