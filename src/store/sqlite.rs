@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::chain::{ChainedFields, GENESIS, Hash};
+use super::checkpoint::Checkpointer;
 use super::lock::WriterLock;
 use super::writer::{self, WriterHandle};
 use super::{Appended, Clock, EventFilter, StoreError, StoredEvent, Submission, SystemClock};
@@ -83,6 +84,8 @@ pub struct SqliteStore {
     // connection is the last to close: only a read-write connection
     // checkpoints the WAL into the file and removes it when it closes.
     readers: Mutex<Vec<Connection>>,
+    /// Before the writer too, for the same reason.
+    _checkpointer: Option<Checkpointer>,
     writer: WriterHandle,
     committed: tokio::sync::broadcast::Sender<u64>,
     metrics: Arc<crate::telemetry::WriterMetrics>,
@@ -150,6 +153,16 @@ impl SqliteStore {
                 embedded::migrations::runner().run(&mut conn)?;
             }
         }
+        let (checkpointer, checkpoint) = match access {
+            Access::ReadWrite => {
+                let (checkpointer, checkpoint) =
+                    Checkpointer::spawn(checkpoint_connection(&path, options.durability)?)?;
+                // The checkpointer copies the WAL; the writer's commits don't.
+                conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+                (Some(checkpointer), Some(checkpoint))
+            }
+            Access::ReadOnly { .. } => (None, None),
+        };
         let (committed, _) = tokio::sync::broadcast::channel(1024);
         let metrics = Arc::new(crate::telemetry::WriterMetrics::default());
         let published = Arc::default();
@@ -160,12 +173,14 @@ impl SqliteStore {
             committed.clone(),
             metrics.clone(),
             Arc::clone(&published),
+            checkpoint,
         )?;
         Ok(Self {
             path,
             access,
             _lock: lock,
             readers: Mutex::new(Vec::new()),
+            _checkpointer: checkpointer,
             writer,
             committed,
             metrics,
@@ -491,8 +506,28 @@ fn configure(conn: &mut Connection, durability: Durability) -> Result<(), StoreE
     // from the file once a log outgrows that (BENCHMARKS.md). The memory
     // is only taken as pages are used.
     conn.pragma_update(None, "cache_size", WRITER_CACHE_SIZE)?;
+    // Every command runs in a savepoint, and SQLite copies each page a
+    // savepoint first changes into a statement journal, which it spills to
+    // a temporary file past 64 KiB: a quarter of the writer's time at 64
+    // writers went there (BENCHMARKS.md). In memory, it is a copy. The
+    // journal only lives until its command is released.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     embedded::migrations::runner().run(conn)?;
     Ok(())
+}
+
+/// The checkpointing thread's connection, syncing as the writer does.
+fn checkpoint_connection(path: &Path, durability: Durability) -> Result<Connection, StoreError> {
+    let conn = open_connection(path, OpenFlags::default())?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        },
+    )?;
+    Ok(conn)
 }
 
 /// The writer's page cache, in KiB (SQLite's negative `cache_size`).

@@ -626,3 +626,33 @@ fn a_checkpoint_catches_a_log_rewritten_with_a_recomputed_chain() {
     assert_eq!(problem.position, checkpoint.position);
     assert!(problem.what.contains("rewritten"), "{}", problem.what);
 }
+
+#[test]
+fn the_write_ahead_log_is_copied_into_the_database_file_while_the_store_runs() {
+    // The writer's commits leave the copying to the checkpointing thread;
+    // without it every change would stay in the WAL until the store closes.
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    let file_size = || std::fs::metadata(&db.path).unwrap().len();
+    let before = file_size();
+    for day in 1..=200 {
+        let effective = (date("2016-01-01") + chrono::Days::new(day))
+            .format("%Y-%m-%d")
+            .to_string();
+        submit(
+            &store,
+            &effective,
+            s.assess(GoalStatus::InProgress, &"x".repeat(400)),
+        )
+        .unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while file_size() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after 10 s the database file is still {before} bytes: nothing was checkpointed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
