@@ -8,7 +8,6 @@
 //! (group commit). Readers open their own connections (WAL).
 
 pub mod chain;
-mod checkpoint;
 mod lock;
 pub mod payload;
 mod rebuild;

@@ -9,7 +9,6 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::chain::{ChainedFields, GENESIS, Hash};
-use super::checkpoint::Checkpointer;
 use super::lock::WriterLock;
 use super::writer::{self, WriterHandle};
 use super::{Appended, Clock, EventFilter, StoreError, StoredEvent, Submission, SystemClock};
@@ -84,8 +83,6 @@ pub struct SqliteStore {
     // connection is the last to close: only a read-write connection
     // checkpoints the WAL into the file and removes it when it closes.
     readers: Mutex<Vec<Connection>>,
-    /// Before the writer too, for the same reason.
-    _checkpointer: Option<Checkpointer>,
     writer: WriterHandle,
     committed: tokio::sync::broadcast::Sender<u64>,
     metrics: Arc<crate::telemetry::WriterMetrics>,
@@ -153,16 +150,6 @@ impl SqliteStore {
                 embedded::migrations::runner().run(&mut conn)?;
             }
         }
-        let (checkpointer, checkpoint) = match access {
-            Access::ReadWrite => {
-                let (checkpointer, checkpoint) =
-                    Checkpointer::spawn(checkpoint_connection(&path, options.durability)?)?;
-                // The checkpointer copies the WAL; the writer's commits don't.
-                conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-                (Some(checkpointer), Some(checkpoint))
-            }
-            Access::ReadOnly { .. } => (None, None),
-        };
         let (committed, _) = tokio::sync::broadcast::channel(1024);
         let metrics = Arc::new(crate::telemetry::WriterMetrics::default());
         let published = Arc::default();
@@ -173,14 +160,12 @@ impl SqliteStore {
             committed.clone(),
             metrics.clone(),
             Arc::clone(&published),
-            checkpoint,
         )?;
         Ok(Self {
             path,
             access,
             _lock: lock,
             readers: Mutex::new(Vec::new()),
-            _checkpointer: checkpointer,
             writer,
             committed,
             metrics,
@@ -514,20 +499,6 @@ fn configure(conn: &mut Connection, durability: Durability) -> Result<(), StoreE
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     embedded::migrations::runner().run(conn)?;
     Ok(())
-}
-
-/// The checkpointing thread's connection, syncing as the writer does.
-fn checkpoint_connection(path: &Path, durability: Durability) -> Result<Connection, StoreError> {
-    let conn = open_connection(path, OpenFlags::default())?;
-    conn.pragma_update(
-        None,
-        "synchronous",
-        match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        },
-    )?;
-    Ok(conn)
 }
 
 /// The writer's page cache, in KiB (SQLite's negative `cache_size`).

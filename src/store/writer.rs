@@ -16,7 +16,6 @@ use tokio::sync::{broadcast, oneshot};
 use uuid::Uuid;
 
 use super::chain::{ChainedFields, GENESIS, Hash};
-use super::checkpoint::Committed;
 use super::{
     Appended, AppendedEvent, Clock, StoreError, Submission, error_chain, format_recorded_at,
     payload,
@@ -90,7 +89,6 @@ pub(super) fn spawn(
     committed: broadcast::Sender<u64>,
     metrics: Arc<WriterMetrics>,
     published: Arc<RwLock<Option<(u64, Hash)>>>,
-    checkpoint: Option<Committed>,
 ) -> Result<WriterHandle, StoreError> {
     let head = Head::load(&conn)?;
     *published.write().expect("not poisoned") = head.published();
@@ -104,7 +102,6 @@ pub(super) fn spawn(
         committed,
         metrics,
         published,
-        checkpoint,
     };
     let thread = thread::Builder::new()
         .name("sporbar-writer".into())
@@ -171,8 +168,6 @@ struct Writer {
     metrics: Arc<WriterMetrics>,
     /// The committed head, for readers that need it without a query.
     published: Arc<RwLock<Option<(u64, Hash)>>>,
-    /// Told after every commit, when another thread checkpoints the WAL.
-    checkpoint: Option<Committed>,
 }
 
 impl Writer {
@@ -241,9 +236,6 @@ impl Writer {
         *self.published.write().expect("not poisoned") = self.head.published();
         // No receiver is fine: nobody is listening.
         let _ = self.committed.send(self.head.position);
-        if let Some(checkpoint) = &self.checkpoint {
-            checkpoint.notify();
-        }
     }
 
     fn count_commit(
@@ -388,11 +380,7 @@ impl Writer {
 
     fn rebuild(&mut self) -> Result<u64, StoreError> {
         self.states.clear();
-        let replayed = super::rebuild::rebuild(&mut self.conn)?;
-        if let Some(checkpoint) = &self.checkpoint {
-            checkpoint.notify();
-        }
-        Ok(replayed)
+        super::rebuild::rebuild(&mut self.conn)
     }
 }
 

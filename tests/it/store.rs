@@ -629,21 +629,21 @@ fn a_checkpoint_catches_a_log_rewritten_with_a_recomputed_chain() {
 
 #[test]
 fn the_write_ahead_log_is_copied_into_the_database_file_while_the_store_runs() {
-    // The writer's commits leave the copying to the checkpointing thread;
-    // without it every change would stay in the WAL until the store closes.
+    // SQLite copies the WAL back once it passes 1 000 pages; were that off,
+    // every change would stay in the WAL until the store closes.
     let db = TestDb::new();
     let store = db.open();
     let s = Scenario::create(&store);
     let file_size = || std::fs::metadata(&db.path).unwrap().len();
     let before = file_size();
-    for day in 1..=200 {
+    for day in 1..=1_000 {
         let effective = (date("2016-01-01") + chrono::Days::new(day))
             .format("%Y-%m-%d")
             .to_string();
         submit(
             &store,
             &effective,
-            s.assess(GoalStatus::InProgress, &"x".repeat(400)),
+            s.assess(GoalStatus::InProgress, &"x".repeat(1_000)),
         )
         .unwrap();
     }
