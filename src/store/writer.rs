@@ -271,11 +271,88 @@ impl Writer {
             .fetch_add(commands as u64, Relaxed);
     }
 
-    /// Runs every command of the batch in its own savepoint, then commits.
-    /// An `Err` means the transaction as a whole failed; with `Ok` comes the
-    /// time spent on the read models.
+    /// Runs the batch and commits it. An `Err` means the transaction as a
+    /// whole failed; with `Ok` comes the time spent on the read models.
+    ///
+    /// Commands are checked before their first write, so a refused command
+    /// normally leaves nothing to undo, and the batch runs without a
+    /// savepoint per command (each one cost SQLite a copy of every page it
+    /// first touched: BENCHMARKS.md). Should a command fail after it began
+    /// to write (a stream id taken twice within one command, a database
+    /// error), the whole batch is rolled back and run again with a
+    /// savepoint per command, which undoes exactly that command.
     #[allow(clippy::type_complexity)]
     fn try_batch(
+        &mut self,
+        batch: &[(Submission, Reply<Appended>)],
+    ) -> Result<(Vec<Result<Appended, StoreError>>, Duration), StoreError> {
+        let head_before = self.head.clone();
+        match self.try_batch_unguarded(batch)? {
+            Some(done) => Ok(done),
+            None => {
+                // Rolled back: forget what the attempt taught the caches.
+                self.head = head_before;
+                self.states.clear();
+                self.try_batch_with_savepoints(batch)
+            }
+        }
+    }
+
+    /// The batch without savepoints; `None` (rolled back) when a command
+    /// failed after it had written.
+    #[allow(clippy::type_complexity)]
+    fn try_batch_unguarded(
+        &mut self,
+        batch: &[(Submission, Reply<Appended>)],
+    ) -> Result<Option<(Vec<Result<Appended, StoreError>>, Duration)>, StoreError> {
+        let Writer {
+            conn,
+            clock,
+            head,
+            states,
+            ..
+        } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut results = Vec::with_capacity(batch.len());
+        let mut projection = Duration::ZERO;
+        for (submission, _) in batch {
+            let mut wrote = false;
+            match append(
+                &tx,
+                clock.as_ref(),
+                head,
+                states,
+                submission,
+                &mut projection,
+                &mut wrote,
+            ) {
+                Ok((appended, new_head)) => {
+                    *head = new_head;
+                    results.push(Ok(appended));
+                }
+                Err(error) => {
+                    // SQLite rolled back the whole transaction (a full disk,
+                    // an I/O error): the batch fails as a whole.
+                    if tx.is_autocommit() {
+                        return Err(error);
+                    }
+                    // Written halfway, or the database itself failed: redo
+                    // with savepoints.
+                    if wrote || matches!(error, StoreError::Sqlite(_)) {
+                        return Ok(None);
+                    }
+                    // Refused before writing: nothing to undo.
+                    results.push(Err(error));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(Some((results, projection)))
+    }
+
+    /// Runs every command of the batch in its own savepoint, then commits.
+    #[allow(clippy::type_complexity)]
+    fn try_batch_with_savepoints(
         &mut self,
         batch: &[(Submission, Reply<Appended>)],
     ) -> Result<(Vec<Result<Appended, StoreError>>, Duration), StoreError> {
@@ -298,6 +375,7 @@ impl Writer {
                 states,
                 submission,
                 &mut projection,
+                &mut false,
             ) {
                 Ok((appended, new_head)) => {
                     savepoint.commit()?;
@@ -349,6 +427,7 @@ impl Writer {
                     states,
                     submission,
                     &mut projection,
+                    &mut false,
                 )
                 .map_err(|error| StoreError::InBatch {
                     index,
@@ -386,6 +465,10 @@ impl Writer {
 
 /// Checks one submission and appends its events. Returns the result and the
 /// new head; changes nothing outside the transaction unless it succeeds.
+/// Every check that can refuse the command comes before its first write;
+/// `wrote` is set when writing begins, so that a caller can tell a refusal
+/// (nothing to undo) from a failure halfway.
+#[allow(clippy::too_many_arguments)]
 fn append(
     tx: &Connection,
     clock: &dyn Clock,
@@ -393,6 +476,7 @@ fn append(
     states: &mut HashMap<OrganizationId, State>,
     submission: &Submission,
     projection_time: &mut Duration,
+    wrote: &mut bool,
 ) -> Result<(Appended, Head), StoreError> {
     let body = &submission.command.body;
     let target = body.target();
@@ -471,14 +555,24 @@ fn append(
         .to_string();
     let causation_id = submission.causation_id.map(|c| c.to_string());
 
+    // Ids come from clients: one already in use anywhere in the log, even
+    // in another organization, is refused, before anything is written.
+    for event in events.iter().filter(|e| e.creates_stream()) {
+        let (stream_id, kind) = event.stream();
+        if stream_version(tx, stream_id)?.is_some() {
+            return Err(DomainError::already_exists(kind.entity_name(), stream_id).into());
+        }
+    }
+
+    *wrote = true;
     let mut new_head = head.clone();
     let mut appended = Vec::with_capacity(events.len());
     for event in &events {
         let (stream_id, kind) = event.stream();
         let stream_version = bump_stream(tx, stream_id, kind, organization)?;
         if event.creates_stream() && stream_version != 1 {
-            // Ids come from clients: one already in use anywhere in the log,
-            // even in another organization, is refused.
+            // Checked above; here only when one command creates a stream
+            // twice. The caller undoes what this command wrote.
             return Err(DomainError::already_exists(kind.entity_name(), stream_id).into());
         }
         let encoded = payload::encode(event);

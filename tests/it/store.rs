@@ -656,3 +656,65 @@ fn the_write_ahead_log_is_copied_into_the_database_file_while_the_store_runs() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_command_that_fails_after_it_began_to_write_leaves_nothing_and_spares_its_batch() {
+    // Every refusal comes before a command's first write, so batches run
+    // without a savepoint per command. A failure after writing began (here
+    // the database refuses the command's `facts` row, after its event row)
+    // makes the writer roll the batch back and run it again with
+    // savepoints: exactly that command is undone, the rest of its batch
+    // commits.
+    let db = TestDb::new();
+    let store = db.open();
+    let s = Scenario::create(&store);
+    db.raw()
+        .execute_batch(
+            "CREATE TRIGGER refuse_one_fact BEFORE INSERT ON facts \
+             WHEN NEW.value LIKE '%refuse me%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+        )
+        .unwrap();
+    let before = event_count(&db);
+    let replies: Vec<_> = (0..40)
+        .map(|i| {
+            let why = if i == 20 {
+                "refuse me".to_owned()
+            } else {
+                format!("vurdering {i}")
+            };
+            let body = s.assess(GoalStatus::InProgress, &why);
+            store.submit(Submission::new(command("2016-12-31", body), "test:fixture"))
+        })
+        .collect();
+    let results: Vec<_> = replies
+        .into_iter()
+        .map(|r| r.blocking_recv().unwrap())
+        .collect();
+    for (i, result) in results.iter().enumerate() {
+        match (i, result) {
+            (20, Err(StoreError::Sqlite(_))) => {}
+            (20, other) => panic!("the refused command got {other:?}"),
+            (_, Ok(appended)) => assert!(!appended.duplicate),
+            (_, Err(error)) => panic!("command {i} failed with its neighbour: {error}"),
+        }
+    }
+    assert_eq!(
+        event_count(&db),
+        before + 39,
+        "the 39 other assessments, nothing of the refused one"
+    );
+    let stray: u64 = db
+        .raw()
+        .query_row(
+            "SELECT count(*) FROM events WHERE payload LIKE '%refuse me%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stray, 0, "no event row of the refused command");
+    db.raw()
+        .execute_batch("DROP TRIGGER refuse_one_fact")
+        .unwrap();
+    crate::integrity::assert_intact(&store, "after the refused command");
+    submit(&store, "2017-12-31", s.assess(GoalStatus::Achieved, "nådd")).unwrap();
+}
