@@ -1,7 +1,9 @@
 //! The single writer. One thread owns the write connection; commands queue
 //! up on a channel and every waiting command is committed in one
-//! transaction (group commit), each inside its own savepoint so that a
-//! refused command leaves no trace while the others in the batch land.
+//! transaction (group commit). A refused command leaves no trace while the
+//! others in the batch land: it is refused before it writes anything, and
+//! one that fails halfway sends the batch round again with a savepoint per
+//! command (`Writer::try_batch`).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
