@@ -20,7 +20,6 @@ use super::StoreError;
 #[derive(Debug)]
 pub struct WriterLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl WriterLock {
@@ -50,17 +49,12 @@ impl WriterLock {
         file.set_len(0)?;
         file.rewind()?;
         writeln!(file, "{}", std::process::id())?;
-        Ok(Self { _file: file, path })
-    }
-
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Self { _file: file })
     }
 }
 
 /// `<database>.lock`, beside the database.
-pub fn lock_path(db: &Path) -> PathBuf {
+fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)

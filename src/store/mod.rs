@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::domain::{Command, DomainError, OrganizationId};
 
-pub use lock::{WriterLock, lock_path};
+pub use lock::WriterLock;
 pub use sqlite::{ChainProblem, Checkpoint, Durability, SqliteStore, StoreOptions, VerifyReport};
 
 /// A command as it reaches the store: the domain command plus who sent it,

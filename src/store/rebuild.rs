@@ -413,11 +413,12 @@ fn insert_streams(
 /// Drops the read models' secondary indexes (as the migrations made them)
 /// and returns the statements that create them again.
 fn drop_secondary_indexes(tx: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut stmt = tx.prepare(
+    let tables = TABLES.map(|t| format!("'{t}'")).join(", ");
+    let mut stmt = tx.prepare(&format!(
         "SELECT name, sql FROM sqlite_schema \
-         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('facts', 'entities', 'streams') \
-         ORDER BY name",
-    )?;
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({tables}) \
+         ORDER BY name"
+    ))?;
     let indexes = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;

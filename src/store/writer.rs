@@ -97,9 +97,11 @@ pub(super) fn spawn(
     let (jobs, queue) = mpsc::channel();
     let mut writer = Writer {
         conn,
-        clock,
-        head,
-        states: HashMap::new(),
+        log: Log {
+            clock,
+            head,
+            states: HashMap::new(),
+        },
         max_batch: max_batch.max(1),
         committed,
         metrics,
@@ -159,17 +161,56 @@ impl Head {
 
 struct Writer {
     conn: Connection,
-    clock: Arc<dyn Clock>,
-    head: Head,
-    /// Decision state per organization, loaded from the log on first use and
-    /// kept current by the writer itself (nobody else appends).
-    states: HashMap<OrganizationId, State>,
+    log: Log,
     max_batch: usize,
     /// Told the head position after every commit that appended something.
     committed: broadcast::Sender<u64>,
     metrics: Arc<WriterMetrics>,
     /// The committed head, for readers that need it without a query.
     published: Arc<RwLock<Option<(u64, Hash)>>>,
+}
+
+/// What appending reads and moves on besides the transaction: the clock,
+/// the end of the chain and the decision states. A field of its own, so
+/// that a transaction on the writer's connection and an append can be
+/// borrowed together.
+struct Log {
+    clock: Arc<dyn Clock>,
+    head: Head,
+    /// Decision state per organization, loaded from the log on first use and
+    /// kept current by the writer itself (nobody else appends).
+    states: HashMap<OrganizationId, State>,
+}
+
+impl Log {
+    /// Checks one submission and appends its events in `tx`; the head moves
+    /// on when it succeeds. See [`append`] for `wrote`.
+    fn append(
+        &mut self,
+        tx: &Connection,
+        submission: &Submission,
+        projection: &mut Duration,
+        wrote: &mut bool,
+    ) -> Result<Appended, StoreError> {
+        let (appended, head) = append(
+            tx,
+            self.clock.as_ref(),
+            &self.head,
+            &mut self.states,
+            submission,
+            projection,
+            wrote,
+        )?;
+        self.head = head;
+        Ok(appended)
+    }
+
+    /// After a rollback: back to the head before it, and forget what the
+    /// rolled-back commands taught the caches.
+    fn forget_since(&mut self, head: Head) {
+        self.head = head;
+        self.states.clear();
+    }
 }
 
 impl Writer {
@@ -202,7 +243,7 @@ impl Writer {
         if batch.is_empty() {
             return;
         }
-        let head_before = self.head.clone();
+        let head_before = self.log.head.clone();
         let started = Instant::now();
         let outcome = self.try_batch(&batch);
         match outcome {
@@ -210,7 +251,7 @@ impl Writer {
                 self.count_commit(&head_before, started, projection, results.len(), |i| {
                     results[i].is_ok()
                 });
-                if self.head.position > head_before.position {
+                if self.log.head.position > head_before.position {
                     self.publish();
                 }
                 for ((_, reply), result) in batch.into_iter().zip(results) {
@@ -222,8 +263,7 @@ impl Writer {
                 // Forget what the batch taught the caches.
                 tracing::error!(error = %error_chain(&error), "commit failed; batch rolled back");
                 self.count_failed_commit(batch.len());
-                self.head = head_before;
-                self.states.clear();
+                self.log.forget_since(head_before);
                 let message = error_chain(&error);
                 for (_, reply) in batch {
                     let _ = reply.send(Err(StoreError::CommitFailed(message.clone())));
@@ -235,9 +275,9 @@ impl Writer {
     /// Tells the process the new head, after its commit: first the shared
     /// value, then the subscribers, so a woken subscriber reads it.
     fn publish(&self) {
-        *self.published.write().expect("not poisoned") = self.head.published();
+        *self.published.write().expect("not poisoned") = self.log.head.published();
         // No receiver is fine: nobody is listening.
-        let _ = self.committed.send(self.head.position);
+        let _ = self.committed.send(self.log.head.position);
     }
 
     fn count_commit(
@@ -257,7 +297,7 @@ impl Writer {
             .fetch_add(commands as u64 - ok, Relaxed);
         metrics
             .events_appended
-            .fetch_add(self.head.position - head_before.position, Relaxed);
+            .fetch_add(self.log.head.position - head_before.position, Relaxed);
         metrics.batch_size.observe(commands as f64);
         metrics
             .commit_seconds
@@ -288,13 +328,11 @@ impl Writer {
         &mut self,
         batch: &[(Submission, Reply<Appended>)],
     ) -> Result<(Vec<Result<Appended, StoreError>>, Duration), StoreError> {
-        let head_before = self.head.clone();
+        let head_before = self.log.head.clone();
         match self.try_batch_unguarded(batch)? {
             Some(done) => Ok(done),
             None => {
-                // Rolled back: forget what the attempt taught the caches.
-                self.head = head_before;
-                self.states.clear();
+                self.log.forget_since(head_before);
                 self.try_batch_with_savepoints(batch)
             }
         }
@@ -307,31 +345,18 @@ impl Writer {
         &mut self,
         batch: &[(Submission, Reply<Appended>)],
     ) -> Result<Option<(Vec<Result<Appended, StoreError>>, Duration)>, StoreError> {
-        let Writer {
-            conn,
-            clock,
-            head,
-            states,
-            ..
-        } = self;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batch.len());
         let mut projection = Duration::ZERO;
         for (submission, _) in batch {
             let mut wrote = false;
-            match append(
-                &tx,
-                clock.as_ref(),
-                head,
-                states,
-                submission,
-                &mut projection,
-                &mut wrote,
-            ) {
-                Ok((appended, new_head)) => {
-                    *head = new_head;
-                    results.push(Ok(appended));
-                }
+            match self
+                .log
+                .append(&tx, submission, &mut projection, &mut wrote)
+            {
+                Ok(appended) => results.push(Ok(appended)),
                 Err(error) => {
                     // SQLite rolled back the whole transaction (a full disk,
                     // an I/O error): the batch fails as a whole.
@@ -358,30 +383,21 @@ impl Writer {
         &mut self,
         batch: &[(Submission, Reply<Appended>)],
     ) -> Result<(Vec<Result<Appended, StoreError>>, Duration), StoreError> {
-        let Writer {
-            conn,
-            clock,
-            head,
-            states,
-            ..
-        } = self;
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batch.len());
         let mut projection = Duration::ZERO;
         for (submission, _) in batch {
             let savepoint = tx.savepoint()?;
-            match append(
-                &savepoint,
-                clock.as_ref(),
-                head,
-                states,
-                submission,
-                &mut projection,
-                &mut false,
-            ) {
-                Ok((appended, new_head)) => {
+            match self
+                .log
+                .append(&savepoint, submission, &mut projection, &mut false)
+            {
+                Ok(appended) => {
+                    // Should the release fail, the batch fails as a whole and
+                    // `commit_batch` puts the head back.
                     savepoint.commit()?;
-                    *head = new_head;
                     results.push(Ok(appended));
                 }
                 Err(error) => {
@@ -408,34 +424,22 @@ impl Writer {
     /// Commits every submission in one transaction, or none: the first
     /// refusal rolls back all of them and is returned with its index.
     fn commit_all(&mut self, submissions: &[Submission]) -> Result<Vec<Appended>, StoreError> {
-        let head_before = self.head.clone();
+        let head_before = self.log.head.clone();
         let started = Instant::now();
         let mut projection = Duration::ZERO;
         let result = (|| {
-            let Writer {
-                conn,
-                clock,
-                head,
-                states,
-                ..
-            } = self;
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut results = Vec::with_capacity(submissions.len());
             for (index, submission) in submissions.iter().enumerate() {
-                let (appended, new_head) = append(
-                    &tx,
-                    clock.as_ref(),
-                    head,
-                    states,
-                    submission,
-                    &mut projection,
-                    &mut false,
-                )
-                .map_err(|error| StoreError::InBatch {
-                    index,
-                    source: Box::new(error),
-                })?;
-                *head = new_head;
+                let appended = self
+                    .log
+                    .append(&tx, submission, &mut projection, &mut false)
+                    .map_err(|error| StoreError::InBatch {
+                        index,
+                        source: Box::new(error),
+                    })?;
                 results.push(appended);
             }
             tx.commit()?;
@@ -444,7 +448,7 @@ impl Writer {
         match result {
             Ok(results) => {
                 self.count_commit(&head_before, started, projection, results.len(), |_| true);
-                if self.head.position > head_before.position {
+                if self.log.head.position > head_before.position {
                     self.publish();
                 }
                 Ok(results)
@@ -452,15 +456,14 @@ impl Writer {
             Err(error) => {
                 // Nothing of the batch exists; the caches may have learned part of it.
                 self.count_failed_commit(submissions.len());
-                self.head = head_before;
-                self.states.clear();
+                self.log.forget_since(head_before);
                 Err(error)
             }
         }
     }
 
     fn rebuild(&mut self) -> Result<u64, StoreError> {
-        self.states.clear();
+        self.log.states.clear();
         super::rebuild::rebuild(&mut self.conn)
     }
 }
