@@ -86,9 +86,24 @@ pub enum Command {
         /// Deepest GraphQL query accepted.
         #[arg(long, env = "SPORBAR_MAX_DEPTH", default_value_t = crate::api::Limits::default().max_depth)]
         max_depth: usize,
-        /// Most complex GraphQL query accepted (each field counts 1).
-        #[arg(long, env = "SPORBAR_MAX_COMPLEXITY", default_value_t = crate::api::Limits::default().max_complexity)]
-        max_complexity: usize,
+        /// Most a GraphQL query of an anonymous reader, reader or editor may
+        /// cost (a field costs what it does: see the README's Limits).
+        #[arg(long, env = "SPORBAR_MAX_COST", default_value_t = crate::api::CostLimits::default().public)]
+        max_cost: usize,
+        /// Most a GraphQL query of an auditor or admin may cost.
+        #[arg(long, env = "SPORBAR_MAX_COST_AUDITOR", default_value_t = crate::api::CostLimits::default().auditor)]
+        max_cost_auditor: usize,
+        /// Seconds a client may take to send a request's headers, and sit
+        /// idle between requests on a kept-alive connection.
+        #[arg(long, env = "SPORBAR_HEADER_TIMEOUT", default_value_t = crate::api::HEADER_TIMEOUT.as_secs())]
+        header_timeout: u64,
+        /// Most connections open at once, HTTP and WebSocket; past it a new
+        /// one is answered 503. Keep it below the process's file limit.
+        #[arg(long, env = "SPORBAR_MAX_CONNECTIONS", default_value_t = crate::api::MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Seconds the server waits for requests in flight when it stops.
+        #[arg(long, env = "SPORBAR_SHUTDOWN_TIMEOUT", default_value_t = crate::api::SHUTDOWN_TIMEOUT.as_secs())]
+        shutdown_timeout: u64,
         /// Largest page a list query returns.
         #[arg(long, env = "SPORBAR_MAX_PAGE_SIZE", default_value_t = crate::api::Limits::default().max_page_size)]
         max_page_size: usize,
@@ -265,23 +280,35 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             public_read,
             max_depth,
-            max_complexity,
+            max_cost,
+            max_cost_auditor,
+            header_timeout,
+            max_connections,
+            shutdown_timeout,
             max_page_size,
             rate_limit,
             rate_burst,
             cors_origins,
         } => {
+            use std::time::Duration;
             let settings = crate::api::Settings {
                 limits: crate::api::Limits {
                     body_limit,
-                    request_timeout: std::time::Duration::from_secs(request_timeout),
+                    request_timeout: Duration::from_secs(request_timeout),
                     max_depth,
-                    max_complexity,
+                    max_cost: crate::api::CostLimits {
+                        public: max_cost,
+                        auditor: max_cost_auditor,
+                    },
                     max_page_size,
                     rate: (rate_limit > 0).then_some(crate::api::RateLimit {
                         per_second: rate_limit,
                         burst: rate_burst.max(1),
                     }),
+                    header_timeout: Duration::from_secs(header_timeout.max(1)),
+                    max_connections: max_connections.max(1),
+                    shutdown_timeout: Duration::from_secs(shutdown_timeout),
+                    ..crate::api::Limits::default()
                 },
                 public_read,
                 cors_origins,
@@ -470,15 +497,20 @@ fn serve(
     }
     let store = std::sync::Arc::new(store);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime
-        .block_on(crate::api::serve(
-            store,
-            listen,
-            settings,
-            |bound| tracing::info!(address = %bound, db = %path.display(), "listening on http://{bound}"),
-            shutdown_signal(),
-        ))
-        .with_context(|| format!("serving on {listen}"))?;
+    let served = runtime.block_on(crate::api::serve(
+        store.clone(),
+        listen,
+        settings,
+        |bound| tracing::info!(address = %bound, db = %path.display(), "listening on http://{bound}"),
+        shutdown_signal(),
+    ));
+    // Reads still running on blocking threads after the shutdown timeout
+    // are abandoned: they change nothing. The writer thread is not one of
+    // them; dropping the store below lets it finish the commands it has
+    // and waits for it, so a command is committed or refused, never half.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served.with_context(|| format!("serving on {listen}"))?;
+    drop(store);
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,40 +5,61 @@
 //! (web page, GraphiQL) and `/health`, `/ready`, `/metrics` hold no strategy
 //! data and stay open.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
 use serde_json::json;
 
 use super::http::HttpState;
+use super::metrics::Refused;
 use super::{AppState, RateLimit};
 use crate::access::{Identity, Viewer, tokens};
 
-/// How long a looked-up token is trusted before it is looked up again: a
-/// revoked token stops working within this time.
+/// Default time a looked-up token is trusted before it is looked up again:
+/// a revoked token stops working within this time, on every transport.
 pub const TOKEN_RECHECK: Duration = Duration::from_secs(5);
 
-/// Most cached token look-ups; the cache is emptied when it grows past this.
-const TOKEN_CACHE_MAX: usize = 10_000;
+/// Most signed-in identities kept in the cache. Past it, the least used
+/// are forgotten (and looked up again when they come back), never all.
+const TOKEN_CACHE_MAX: u64 = 10_000;
 
-/// A looked-up token (`None`: unknown or revoked) and when it was looked up.
-type Lookup = (Option<Arc<Identity>>, Instant);
+/// What a failed sign-in costs the address it came from, in requests: an
+/// unknown token costs a hash and a database look-up, and a client trying
+/// many is guessing.
+pub const FAILED_SIGN_IN_COST: u32 = 10;
 
 /// Token look-ups, cached briefly so a busy client costs one database
-/// query per few seconds rather than one per request.
-#[derive(Default)]
+/// query per few seconds rather than one per request. Only known tokens
+/// are kept: unknown ones are not worth remembering, and counting them
+/// against the sender's address (see [`admit`]) is what slows a guesser.
 pub struct Identities {
     /// By the SHA-256 of the secret: the secret itself is kept nowhere.
-    cache: Mutex<HashMap<[u8; 32], Lookup>>,
+    cache: moka::sync::Cache<[u8; 32], Arc<Identity>>,
 }
 
 impl Identities {
+    pub fn new(recheck: Duration) -> Self {
+        Identities {
+            cache: moka::sync::Cache::builder()
+                .max_capacity(TOKEN_CACHE_MAX)
+                .time_to_live(recheck)
+                .build(),
+        }
+    }
+
+    /// The identity a secret signed in within the recheck window, with no
+    /// database look-up; `None` when it must be looked up.
+    pub fn cached(&self, secret: &str) -> Option<Arc<Identity>> {
+        self.cache.get(&tokens::hash(secret))
+    }
+
     /// The identity a secret signs in, or `None` for an unknown or revoked one.
     pub async fn resolve(
         &self,
@@ -46,60 +67,127 @@ impl Identities {
         secret: String,
     ) -> Result<Option<Arc<Identity>>, super::ApiError> {
         let key = tokens::hash(&secret);
-        if let Some((identity, at)) = self.cache.lock().expect("not poisoned").get(&key)
-            && at.elapsed() < TOKEN_RECHECK
-        {
-            return Ok(identity.clone());
+        if let Some(identity) = self.cache.get(&key) {
+            return Ok(Some(identity));
         }
         let identity = app
             .read(move |conn| Ok(tokens::authenticate(conn, &secret)?))
             .await?
             .map(Arc::new);
-        let mut cache = self.cache.lock().expect("not poisoned");
-        if cache.len() >= TOKEN_CACHE_MAX {
-            cache.clear();
+        if let Some(identity) = &identity {
+            self.cache.insert(key, identity.clone());
         }
-        cache.insert(key, (identity.clone(), Instant::now()));
         Ok(identity)
     }
 }
 
-/// A token bucket per client: `burst` requests at once, refilled at
-/// `per_second`.
-pub struct RateLimiter {
-    limit: RateLimit,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+/// Whom a rate limit counts: a signed-in identity, or the address of an
+/// anonymous client. An IPv6 client is counted by its /64, the block one
+/// subscriber is usually given, so that it cannot take fresh addresses to
+/// escape the limit.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Client {
+    Address(IpAddr),
+    Identity(String),
 }
+
+impl Client {
+    pub fn address(address: IpAddr) -> Client {
+        Client::Address(match address {
+            IpAddr::V4(v4) => IpAddr::V4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                    IpAddr::V6(Ipv6Addr::from(bits))
+                }
+            },
+        })
+    }
+
+    /// The identity's own budget when signed in, else its address's.
+    pub fn of(viewer: &Viewer, address: IpAddr) -> Client {
+        match viewer {
+            Viewer::Signed(identity) => Client::Identity(identity.actor()),
+            Viewer::Anonymous => Client::address(address),
+        }
+    }
+}
+
+/// A keyed GCRA limiter (governor): `burst` requests at once, refilled at
+/// `per_second`, per [`Client`]. Its memory is bounded: clients whose
+/// allowance has refilled are forgotten now and then (they lose nothing).
+pub struct RateLimiter {
+    limiter: governor::DefaultKeyedRateLimiter<Client>,
+    burst: NonZeroU32,
+    checks: std::sync::atomic::AtomicU64,
+}
+
+/// Checks between two sweeps of clients whose allowance refilled.
+const SWEEP_EVERY: u64 = 10_000;
 
 impl RateLimiter {
     pub fn new(limit: RateLimit) -> Self {
+        let per_second = NonZeroU32::new(limit.per_second).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
         Self {
-            limit,
-            buckets: Mutex::new(HashMap::new()),
+            limiter: governor::RateLimiter::keyed(
+                governor::Quota::per_second(per_second).allow_burst(burst),
+            ),
+            burst,
+            checks: Default::default(),
         }
     }
 
-    /// Takes one request from the client's bucket; when it is empty, how
-    /// long until the next request may come.
-    pub fn take(&self, client: &str) -> Result<(), Duration> {
-        let now = Instant::now();
-        let rate = f64::from(self.limit.per_second.max(1));
-        let burst = f64::from(self.limit.burst.max(1));
-        let mut buckets = self.buckets.lock().expect("not poisoned");
-        if buckets.len() > 100_000 {
-            // Forget clients whose bucket has refilled: they lose nothing.
-            buckets.retain(|_, (tokens, at)| *tokens + at.elapsed().as_secs_f64() * rate < burst);
+    /// Takes `n` requests' worth from the client's allowance (at most a
+    /// whole burst); when there is not enough, how long until there is.
+    pub fn take(&self, client: &Client, n: u32) -> Result<(), Duration> {
+        use std::sync::atomic::Ordering;
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.limiter.retain_recent();
         }
-        let (tokens, at) = buckets.entry(client.to_owned()).or_insert((burst, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - *tokens) / rate))
+        let n = NonZeroU32::new(n.min(self.burst.get())).unwrap_or(NonZeroU32::MIN);
+        match self.limiter.check_key_n(client, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until.wait_time_from(DefaultClock::default().now())),
+            // Unreachable: n is at most the burst.
+            Err(_) => Err(Duration::from_secs(1)),
         }
     }
+
+    /// Takes up to `n` requests' worth, as many as are left: the cost of a
+    /// failure, charged even when the allowance cannot cover all of it.
+    pub fn charge(&self, client: &Client, n: u32) {
+        for _ in 0..n {
+            if self.take(client, 1).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// Clients the limiter remembers now.
+    pub fn clients(&self) -> usize {
+        self.limiter.len()
+    }
+}
+
+/// The answer to a client over its rate limit.
+pub fn too_many_requests(wait: Duration) -> Response {
+    let mut response = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        "too many requests; slow down and try again shortly",
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_str(&retry_after_seconds(wait).to_string()).expect("digits"),
+    );
+    response
+}
+
+/// Whole seconds to wait, at least one.
+pub fn retry_after_seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 /// An error answer in GraphQL's shape, so every client reads it the same way.
@@ -148,55 +236,95 @@ pub const SIGN_IN: &str =
     "sign in: send an API token as 'Authorization: Bearer <token>' (anonymous reading is off)";
 
 /// Identifies the caller, applies the rate limit and the read permission,
-/// and hands the [`Viewer`] to the handlers.
+/// and hands the [`Viewer`] and its [`Client`] to the handlers.
+///
+/// A token the server has not seen lately is counted against the sender's
+/// address (in the sign-in allowance, apart from its requests) before it
+/// is looked up, and a failed sign-in counts [`FAILED_SIGN_IN_COST`] more:
+/// guessing tokens is rate-limited like anything else, and cannot make the
+/// server hash and look up without end.
 pub async fn admit(State(state): State<HttpState>, mut request: Request, next: Next) -> Response {
+    let address = client_address(&request);
+    let take = |limiter: Option<&RateLimiter>, client: &Client, n: u32| {
+        limiter.map_or(Ok(()), |limiter| limiter.take(client, n))
+    };
+    let refused = |wait: Duration| {
+        state.app.metrics.refused(Refused::RateLimited);
+        too_many_requests(wait)
+    };
+    let requests = state.app.rate_limiter.as_deref();
+    let sign_ins = state.app.sign_ins.as_deref();
+    let from = Client::address(address);
     let secret = match bearer(request.headers()) {
         Ok(secret) => secret,
         Err(()) => {
+            if let Err(wait) = take(sign_ins, &from, FAILED_SIGN_IN_COST) {
+                return refused(wait);
+            }
             return unauthenticated("the Authorization header must be 'Bearer <token>'");
         }
     };
+    let given = secret.clone();
     let viewer = match secret {
         None => Viewer::Anonymous,
-        Some(secret) => match state.app.identities.resolve(&state.app, secret).await {
-            Ok(Some(identity)) => Viewer::Signed(identity),
-            Ok(None) => return unauthenticated(BAD_TOKEN),
-            Err(_) => {
-                return refuse(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "UNAVAILABLE",
-                    "the database cannot be read; try again",
-                );
+        Some(secret) => match state.app.identities.cached(&secret) {
+            Some(identity) => Viewer::Signed(identity),
+            None => {
+                if let Err(wait) = take(sign_ins, &from, 1) {
+                    return refused(wait);
+                }
+                match state.app.identities.resolve(&state.app, secret).await {
+                    Ok(Some(identity)) => Viewer::Signed(identity),
+                    Ok(None) => {
+                        if let Some(limiter) = sign_ins {
+                            limiter.charge(&from, FAILED_SIGN_IN_COST);
+                        }
+                        return unauthenticated(BAD_TOKEN);
+                    }
+                    Err(_) => {
+                        return refuse(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "UNAVAILABLE",
+                            "the database cannot be read; try again",
+                        );
+                    }
+                }
             }
         },
     };
-    if let Some(limiter) = &state.app.rate_limiter {
-        let client = match &viewer {
-            Viewer::Signed(identity) => format!("identity:{}", identity.actor()),
-            Viewer::Anonymous => format!("address:{}", client_address(&request)),
-        };
-        if let Err(wait) = limiter.take(&client) {
-            let mut response = refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
-                "too many requests; slow down and try again shortly",
-            );
-            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&seconds.to_string()).expect("digits"),
-            );
-            return response;
-        }
+    let client = Client::of(&viewer, address);
+    if let Err(wait) = take(requests, &client, 1) {
+        return refused(wait);
     }
     // A WebSocket may sign in with its first message instead (browsers
-    // cannot set headers on it); the subscription handler checks then.
+    // cannot set headers on it); the socket checks then.
     let is_websocket = request.uri().path() == "/graphql/ws";
     if matches!(viewer, Viewer::Anonymous) && !state.app.settings.public_read && !is_websocket {
         return unauthenticated(SIGN_IN);
     }
     request.extensions_mut().insert(viewer);
+    request.extensions_mut().insert(client);
+    request.extensions_mut().insert(Peer(address));
+    if let Some(secret) = given {
+        // A socket looks its token up again while it is open.
+        request.extensions_mut().insert(Secret(secret.into()));
+    }
     next.run(request).await
+}
+
+/// The address a request came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub IpAddr);
+
+/// A bearer token's secret, kept only by an open socket to look it up
+/// again; never shown.
+#[derive(Clone)]
+pub struct Secret(pub Arc<str>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 fn client_address(request: &Request) -> IpAddr {

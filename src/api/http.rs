@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::guard::Client;
+use super::metrics::Refused;
 use super::{AppState, RequestClock, SporbarSchema, today};
 use crate::access::{Refusal, Viewer};
 
@@ -64,7 +66,11 @@ fn negotiate(headers: &HeaderMap) -> Option<Answer> {
 }
 
 fn respond(status: StatusCode, answer: Answer, body: Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+    respond_text(status, answer, body.to_string())
+}
+
+fn respond_text(status: StatusCode, answer: Answer, body: String) -> Response {
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(answer.content_type()),
@@ -108,6 +114,7 @@ pub struct GetParams {
 pub async fn graphql_get(
     State(state): State<HttpState>,
     Extension(viewer): Extension<Viewer>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     Query(params): Query<GetParams>,
 ) -> Response {
@@ -129,12 +136,13 @@ pub async fn graphql_get(
         operation_name: params.operation_name,
         extensions: None,
     };
-    execute(state, viewer, answer, params, false).await
+    execute(state, viewer, client, answer, params, false).await
 }
 
 pub async fn graphql_post(
     State(state): State<HttpState>,
     Extension(viewer): Extension<Viewer>,
+    Extension(client): Extension<Client>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -173,7 +181,7 @@ pub async fn graphql_post(
             );
         }
     };
-    execute(state, viewer, answer, params, true).await
+    execute(state, viewer, client, answer, params, true).await
 }
 
 fn not_acceptable() -> Response {
@@ -189,6 +197,7 @@ fn not_acceptable() -> Response {
 async fn execute(
     state: HttpState,
     viewer: Viewer,
+    client: Client,
     answer: Answer,
     params: GraphqlParams,
     is_post: bool,
@@ -264,7 +273,10 @@ async fn execute(
         head: state.app.store.committed_head(),
         today: today(),
     };
-    let mut request = async_graphql::Request::new(query).data(clock).data(viewer);
+    let mut request = async_graphql::Request::new(query)
+        .data(clock)
+        .data(viewer)
+        .data(client);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -307,20 +319,7 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    // Every error of our resolvers carries a code (see error.rs); the ones
-    // without come from GraphQL itself refusing the request's input (an
-    // unknown field, a value that does not fit its type), so they get
-    // VALIDATION like ours.
-    if let Some(Value::Array(errors)) = body.get_mut("errors") {
-        for error in errors.iter_mut().filter_map(Value::as_object_mut) {
-            let extensions = error.entry("extensions").or_insert_with(|| json!({}));
-            if let Value::Object(extensions) = extensions {
-                extensions
-                    .entry("code")
-                    .or_insert_with(|| json!("VALIDATION"));
-            }
-        }
-    }
+    code_errors(&mut body);
     if let Value::Object(map) = &mut body {
         // Which log position and chain hash the answer was computed at.
         let extensions = map.entry("extensions").or_insert_with(|| json!({}));
@@ -335,7 +334,44 @@ async fn execute(
             );
         }
     }
-    respond(status, answer, body)
+    let text = body.to_string();
+    let most = state.app.settings.limits.max_answer_bytes;
+    if text.len() > most {
+        state.app.metrics.refused(Refused::AnswerTooLarge);
+        return respond(
+            StatusCode::OK,
+            answer,
+            json!({ "errors": [{
+                "message": too_large(text.len(), most),
+                "extensions": { "code": "ANSWER_TOO_LARGE" },
+            }] }),
+        );
+    }
+    respond_text(status, answer, text)
+}
+
+/// Every error of our resolvers carries a code (see error.rs); the ones
+/// without come from GraphQL itself refusing the request's input (an
+/// unknown field, a value that does not fit its type), so they get
+/// VALIDATION like ours.
+pub fn code_errors(body: &mut Value) {
+    if let Some(Value::Array(errors)) = body.get_mut("errors") {
+        for error in errors.iter_mut().filter_map(Value::as_object_mut) {
+            let extensions = error.entry("extensions").or_insert_with(|| json!({}));
+            if let Value::Object(extensions) = extensions {
+                extensions
+                    .entry("code")
+                    .or_insert_with(|| json!("VALIDATION"));
+            }
+        }
+    }
+}
+
+/// The message for an answer over the answer limit.
+pub fn too_large(size: usize, most: usize) -> String {
+    format!(
+        "the answer is {size} bytes, more than the {most} this server sends at once; ask for fewer fields, aliases or items"
+    )
 }
 
 /// Ready when the database answers: the store was opened, so its

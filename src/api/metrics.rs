@@ -36,6 +36,8 @@ pub struct Metrics {
     requests: Vec<[AtomicU64; 5]>,
     latency: Vec<Histogram>,
     started: Instant,
+    /// Refusals at the door, by why (see [`Refused`]).
+    refused: [AtomicU64; Refused::ALL.len()],
 }
 
 impl Default for Metrics {
@@ -44,7 +46,53 @@ impl Default for Metrics {
             requests: ROUTES.iter().map(|_| Default::default()).collect(),
             latency: ROUTES.iter().map(|_| Histogram::new(SECONDS)).collect(),
             started: Instant::now(),
+            refused: Default::default(),
         }
+    }
+}
+
+/// Why the door refused something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// A connection past the connection limit.
+    Connection,
+    /// A request or socket operation past the rate limit.
+    RateLimited,
+    /// A query costing more than the viewer's limit.
+    TooCostly,
+    /// A socket operation past the operations-in-flight cap.
+    TooManyOperations,
+    /// An answer larger than the answer limit.
+    AnswerTooLarge,
+}
+
+impl Refused {
+    const ALL: [Refused; 5] = [
+        Refused::Connection,
+        Refused::RateLimited,
+        Refused::TooCostly,
+        Refused::TooManyOperations,
+        Refused::AnswerTooLarge,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Refused::Connection => "connection_limit",
+            Refused::RateLimited => "rate_limit",
+            Refused::TooCostly => "cost_limit",
+            Refused::TooManyOperations => "operations_in_flight",
+            Refused::AnswerTooLarge => "answer_size",
+        }
+    }
+}
+
+impl Metrics {
+    pub fn refused(&self, why: Refused) {
+        self.refused[why as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_refused(&self) {
+        self.refused(Refused::Connection);
     }
 }
 
@@ -112,6 +160,20 @@ pub async fn render(State(state): State<HttpState>) -> Response {
                 &format!("route=\"{route}\""),
             );
         }
+    }
+
+    let _ = writeln!(
+        out,
+        "# HELP sporbar_refused_total What the door refused, by limit.\n\
+         # TYPE sporbar_refused_total counter"
+    );
+    for (why, count) in Refused::ALL.iter().zip(&http.refused) {
+        let _ = writeln!(
+            out,
+            "sporbar_refused_total{{limit=\"{}\"}} {}",
+            why.label(),
+            count.load(Ordering::Relaxed)
+        );
     }
 
     let writer = app.store.metrics();

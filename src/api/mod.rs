@@ -1,6 +1,9 @@
 //! The HTTP surface: GraphQL over HTTP and WebSocket (axum +
 //! async-graphql), GraphiQL served from the binary, health, and the web page.
 
+mod budget;
+mod connections;
+mod cost;
 mod enums;
 mod error;
 mod exports;
@@ -13,11 +16,13 @@ mod nesting;
 mod query;
 mod scalars;
 mod schema;
+mod socket;
 mod subscription;
 mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
@@ -27,6 +32,7 @@ use rusqlite::Connection;
 use crate::read::Moment;
 use crate::store::SqliteStore;
 
+pub use cost::CostLimits;
 pub use error::{ApiError, ApiResult};
 pub use schema::{SporbarSchema, build_schema, sdl};
 
@@ -41,39 +47,59 @@ pub struct AppState {
     pub identities: Arc<guard::Identities>,
     /// `None` when rate limiting is off.
     pub rate_limiter: Option<Arc<guard::RateLimiter>>,
+    /// Token look-ups per address, under the same rate: a client guessing
+    /// tokens is slowed without slowing anonymous readers at its address.
+    pub sign_ins: Option<Arc<guard::RateLimiter>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// The bounded pool of blocking reads and the whole-log place.
+    pub budget: Arc<budget::Budget>,
+    /// One permit per open connection, HTTP or WebSocket.
+    pub connections: Arc<tokio::sync::Semaphore>,
+    /// Operations in flight per client over WebSockets.
+    pub operations: Arc<socket::InFlight>,
+    /// Cancelled when the server stops: open WebSockets close.
+    pub closing: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
     pub fn new(store: Arc<SqliteStore>, settings: Settings) -> Self {
+        let limits = settings.limits;
         Self {
             store,
             views: Arc::new(crate::read::ViewCache::new(256)),
-            rate_limiter: settings
-                .limits
+            rate_limiter: limits
                 .rate
                 .map(|rate| Arc::new(guard::RateLimiter::new(rate))),
-            settings: Arc::new(settings),
-            identities: Arc::default(),
+            sign_ins: limits
+                .rate
+                .map(|rate| Arc::new(guard::RateLimiter::new(rate))),
+            identities: Arc::new(guard::Identities::new(limits.token_recheck)),
             metrics: Arc::default(),
+            budget: Arc::new(budget::Budget::new(limits.readers)),
+            connections: Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1))),
+            operations: Arc::default(),
+            closing: tokio_util::sync::CancellationToken::new(),
+            settings: Arc::new(settings),
         }
     }
 }
 
 impl AppState {
-    /// Runs a read on a pooled read-only connection, off the async threads.
+    /// Runs a read on a pooled read-only connection, off the async threads,
+    /// within the bounded pool of blocking reads (see `budget.rs`): if the
+    /// request ends first, the read does not run.
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let reader = store.reader()?;
-            f(&reader)
-        })
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?
+        self.budget
+            .blocking(move |_| {
+                let reader = store.reader()?;
+                f(&reader)
+            })
+            .await
     }
 }
 
@@ -120,22 +146,49 @@ impl Settings {
     }
 }
 
-/// Limits of the HTTP server, each settable by flag or environment.
+/// Limits of the server, the same over HTTP and WebSocket, each settable by
+/// flag or environment.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Largest request body accepted, in bytes (413 above it).
+    /// Largest request body or WebSocket message accepted, in bytes (413
+    /// above it; a socket is closed).
     pub body_limit: usize,
-    /// Longest a request may take (408 after it).
-    pub request_timeout: std::time::Duration,
+    /// Longest a request or a socket's query or mutation may take (408
+    /// after it); its work stops then.
+    pub request_timeout: Duration,
     /// Deepest query accepted.
     pub max_depth: usize,
-    /// Most complex query accepted (each field counts 1).
-    pub max_complexity: usize,
+    /// Most a query may cost (see `cost.rs`), by who asks.
+    pub max_cost: cost::CostLimits,
     /// Largest page a connection or list query returns.
     pub max_page_size: usize,
     /// Requests per client (token, or address when anonymous); `None` is
-    /// unlimited.
+    /// unlimited. A socket's operations count as requests.
     pub rate: Option<RateLimit>,
+    /// Longest a client may take to send a request's headers, and longest a
+    /// kept-alive connection may sit idle; the connection is closed after.
+    pub header_timeout: Duration,
+    /// Most connections open at once (HTTP and WebSocket); past it a new
+    /// one is answered 503 and closed.
+    pub max_connections: usize,
+    /// Longest the server waits for requests in flight when it stops;
+    /// after it, they are abandoned (a command is committed or not, never
+    /// half) and the process exits.
+    pub shutdown_timeout: Duration,
+    /// How long a looked-up token is trusted: a revoked or expired token
+    /// stops working, on every request and every open socket, within it.
+    pub token_recheck: Duration,
+    /// Longest a WebSocket may take to send `connection_init`.
+    pub socket_init_timeout: Duration,
+    /// Most operations in flight on one socket.
+    pub socket_operations: usize,
+    /// Most operations in flight for one client (token, or address when
+    /// anonymous) over all its sockets.
+    pub client_operations: usize,
+    /// Largest GraphQL answer, in bytes, over HTTP and WebSocket.
+    pub max_answer_bytes: usize,
+    /// Blocking reads in flight at once.
+    pub readers: usize,
 }
 
 /// A client may send `burst` requests at once and `per_second` sustained;
@@ -152,9 +205,18 @@ impl Default for Limits {
             body_limit: BODY_LIMIT,
             request_timeout: REQUEST_TIMEOUT,
             max_depth: schema::MAX_DEPTH,
-            max_complexity: schema::MAX_COMPLEXITY,
+            max_cost: cost::CostLimits::default(),
             max_page_size: query::MAX_PAGE,
             rate: Some(RATE_LIMIT),
+            header_timeout: HEADER_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+            shutdown_timeout: SHUTDOWN_TIMEOUT,
+            token_recheck: guard::TOKEN_RECHECK,
+            socket_init_timeout: socket::INIT_TIMEOUT,
+            socket_operations: socket::OPERATIONS_PER_SOCKET,
+            client_operations: socket::OPERATIONS_PER_CLIENT,
+            max_answer_bytes: MAX_ANSWER_BYTES,
+            readers: budget::default_readers(),
         }
     }
 }
@@ -180,7 +242,19 @@ pub const RATE_LIMIT: RateLimit = RateLimit {
 /// Default largest request body; a GraphQL request is far smaller.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Default longest time a request may take before it is answered 408.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time to send a request's headers, and to sit idle between
+/// requests: a browser sends its headers at once and reuses a connection
+/// within seconds, or opens a new one.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default most open connections. Each is a file descriptor; the usual
+/// limit of a process is 1 024, and the database needs some of them.
+pub const MAX_CONNECTIONS: usize = 512;
+/// Default longest wait for requests in flight when the server stops.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default largest answer: the largest real answer (a big strategy's whole
+/// tree with every indicator) is well under 2 MiB.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 /// Scripts, styles and connections from this server only, no inline
 /// scripts, no framing. GraphiQL styles some elements inline, hence
@@ -212,7 +286,7 @@ pub fn router(state: AppState) -> Router {
     // Everything that answers with strategy data passes the guard.
     let guarded = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
-        .route("/graphql/ws", get(subscription::websocket))
+        .route("/graphql/ws", get(socket::websocket))
         .merge(exports::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             http_state.clone(),
@@ -263,7 +337,8 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
 }
 
 /// Serves until `shutdown` resolves; `on_bound` learns the bound address
-/// (port 0 picks a free port).
+/// (port 0 picks a free port). Then stops taking connections, lets the
+/// requests in flight finish for at most the shutdown timeout, and returns.
 pub async fn serve(
     store: Arc<SqliteStore>,
     listen: SocketAddr,
@@ -274,13 +349,10 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     on_bound(bound);
-    let app = router(AppState::new(store, settings));
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let state = AppState::new(store, settings);
+    let app = router(state.clone());
+    connections::serve(listener, app, state, shutdown).await;
+    Ok(())
 }
 
 /// Today's date for "valid at now": the date in Norway, where a strategy's

@@ -165,6 +165,9 @@ impl QueryRoot {
 
     /// Organizations (samarbeid) known at the moment, in the order they
     /// were registered.
+    #[graphql(
+        complexity = "super::cost::paged(first, super::cost::plus(super::cost::VIEW, child_complexity))"
+    )]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -202,6 +205,7 @@ impl QueryRoot {
     }
 
     /// One organization (samarbeid) with its members and working groups.
+    #[graphql(complexity = "super::cost::plus(super::cost::VIEW, child_complexity)")]
     async fn organization(
         &self,
         ctx: &Context<'_>,
@@ -223,6 +227,9 @@ impl QueryRoot {
     /// Strategies (strategiplaner), optionally of one organization, in a
     /// status, or running in a year, in the order they were drafted.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "super::cost::paged(first, super::cost::plus(super::cost::VIEW, child_complexity))"
+    )]
     async fn strategies(
         &self,
         ctx: &Context<'_>,
@@ -283,6 +290,7 @@ impl QueryRoot {
 
     /// One strategy with its whole tree: focus areas, goals with their
     /// assessments and indicators, actions with budgets, benefits.
+    #[graphql(complexity = "super::cost::plus(super::cost::VIEW, child_complexity)")]
     async fn strategy(
         &self,
         ctx: &Context<'_>,
@@ -300,6 +308,7 @@ impl QueryRoot {
 
     /// The events of one entity (its stream), oldest first: who changed
     /// what, when it was recorded, from when it is effective, and why.
+    #[graphql(complexity = "super::cost::paged(first, child_complexity)")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -323,6 +332,7 @@ impl QueryRoot {
     /// The global log, oldest first, filtered by type, stream and
     /// recording time.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "super::cost::paged(first, child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -355,6 +365,7 @@ impl QueryRoot {
     /// Recomputes the whole hash chain; with a checkpoint kept elsewhere
     /// (`sporbar verify --checkpoint`), also proves that the log up to it is
     /// unchanged and nothing was removed from its end. Reads the whole log.
+    #[graphql(complexity = "super::cost::plus(super::cost::WHOLE_LOG, child_complexity)")]
     async fn verify_log(
         &self,
         ctx: &Context<'_>,
@@ -381,13 +392,18 @@ impl QueryRoot {
             }
         };
         let store = app(ctx).store.clone();
-        let report = tokio::task::spawn_blocking(move || match checkpoint {
-            Some(checkpoint) => store.verify_against(&checkpoint),
-            None => store.verify(),
-        })
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))?
-        .map_err(ApiError::from)?;
+        // One whole-log verify at a time on the whole server, and it stops
+        // when its request ends (see budget.rs).
+        let report = app(ctx)
+            .budget
+            .whole_log(move |wanted| {
+                let go_on = || wanted.still();
+                Ok(match checkpoint {
+                    Some(checkpoint) => store.verify_against_while(&checkpoint, &go_on),
+                    None => store.verify_while(&go_on),
+                }?)
+            })
+            .await?;
         Ok(VerifyResult {
             intact: report.problem.is_none(),
             events_checked: report.events_checked,
@@ -400,6 +416,9 @@ impl QueryRoot {
 
     /// What changed in a strategy between two instants: per entity and
     /// field the value before and after, with who changed it and why.
+    #[graphql(
+        complexity = "super::cost::plus(super::cost::DIFF, super::cost::list(child_complexity))"
+    )]
     async fn diff(
         &self,
         ctx: &Context<'_>,
@@ -522,9 +541,10 @@ async fn events_page(
     filter.limit = Some(size as u64 + 1);
     let head = clock.head_position();
     let store = app(ctx).store.clone();
-    let mut events = tokio::task::spawn_blocking(move || store.read_events(&filter))
-        .await
-        .map_err(|e| ApiError::Internal(Box::new(e)))??;
+    let mut events = app(ctx)
+        .budget
+        .blocking(move |_| Ok(store.read_events(&filter)?))
+        .await?;
     // Answer at the request's head: events committed meanwhile wait for the next page.
     events.retain(|e| e.position <= head);
     let has_next = events.len() > size;
@@ -665,6 +685,7 @@ impl LogEvent {
         self.0.schema_version
     }
     /// The payload as stored (JSON).
+    #[graphql(complexity = "super::cost::PAYLOAD")]
     async fn payload(&self) -> Json<serde_json::Value> {
         Json(serde_json::from_str(&self.0.payload).unwrap_or(serde_json::Value::Null))
     }
@@ -732,6 +753,7 @@ impl Organization {
     }
     /// Member municipalities (medlemskommuner) and their joining and leaving
     /// up to the valid-at date; by default only current members.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn members(
         &self,
         #[graphql(desc = "Also list municipalities that have left.", default = false)]
@@ -757,6 +779,7 @@ impl Organization {
             .collect()
     }
     /// Working groups (faggrupper / nettverk); by default only those not disbanded.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn working_groups(
         &self,
         #[graphql(desc = "Also list disbanded groups.", default = false)] include_disbanded: bool,
@@ -778,6 +801,9 @@ impl Organization {
         format!("/export/organizations/{}/plan.toml", self.view.id)
     }
     /// Its strategies at the same moment.
+    #[graphql(
+        complexity = "super::cost::list(super::cost::plus(super::cost::VIEW, child_complexity))"
+    )]
     async fn strategies(&self, ctx: &Context<'_>) -> FieldResult<Vec<Strategy>> {
         let (id, moment) = (self.view.id, self.moment);
         let cache = app(ctx).views.clone();
@@ -796,6 +822,7 @@ impl Organization {
             .collect())
     }
     /// The log position and chain hash this answer was computed at.
+    #[graphql(complexity = "super::cost::plus(super::cost::READ, child_complexity)")]
     async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
         Ok(computed_at(ctx, self.moment, self.asked_as_of).await?)
     }
@@ -930,6 +957,7 @@ impl Strategy {
         self.view.id
     }
     /// The organization that owns it, at the same moment.
+    #[graphql(complexity = "super::cost::plus(super::cost::VIEW, child_complexity)")]
     async fn organization(&self, ctx: &Context<'_>) -> FieldResult<Option<Organization>> {
         Ok(
             load_organization(ctx, self.view.organization_id, self.moment)
@@ -972,6 +1000,7 @@ impl Strategy {
             .map(Into::into)
     }
     /// The strategy it succeeds, at the same moment.
+    #[graphql(complexity = "super::cost::plus(super::cost::VIEW, child_complexity)")]
     async fn predecessor(&self, ctx: &Context<'_>) -> FieldResult<Option<Strategy>> {
         match self.view.predecessor {
             Some(id) => Ok(load_strategy(ctx, id, self.moment)
@@ -981,6 +1010,7 @@ impl Strategy {
         }
     }
     /// Its focus areas (satsingsområder), by number.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn focus_areas(&self) -> Vec<FocusArea> {
         (0..self.view.areas.len())
             .map(|index| FocusArea {
@@ -1001,10 +1031,12 @@ impl Strategy {
         })
     }
     /// Every goal of every focus area.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn goals(&self) -> Vec<Goal> {
         self.goal_handles()
     }
     /// Actions (tiltak), optionally only decommissioning (sanering) ones or in a status.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn actions(
         &self,
         #[graphql(desc = "Only actions that retire a legacy system (sanering).")]
@@ -1026,6 +1058,7 @@ impl Strategy {
             .collect()
     }
     /// Benefits (gevinster), optionally for one stakeholder group.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn benefits(
         &self,
         #[graphql(desc = "Only benefits for this stakeholder.")] stakeholder: Option<Stakeholder>,
@@ -1044,6 +1077,7 @@ impl Strategy {
             .collect()
     }
     /// Planned and actual budget per year, all actions together.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn budget_totals(&self) -> Vec<BudgetTotal> {
         budget_totals(self.view.actions.iter())
     }
@@ -1053,6 +1087,9 @@ impl Strategy {
     }
     /// Attainment per year-end (status per 31.12) of every year of the
     /// period, as known at this moment's log position: a time series.
+    #[graphql(
+        complexity = "super::cost::times(super::cost::YEARS, super::cost::plus(super::cost::VIEW, child_complexity))"
+    )]
     async fn attainment_by_year(&self, ctx: &Context<'_>) -> FieldResult<Vec<YearAttainment>> {
         let (id, as_of) = (self.view.id, self.moment.as_of);
         let (start, end) = self.view.period;
@@ -1098,6 +1135,7 @@ impl Strategy {
     }
     /// Side by side with the predecessor strategy: its attainment at its
     /// last year-end, and each goal carried over with its status then and now.
+    #[graphql(complexity = "super::cost::plus(2 * super::cost::VIEW, child_complexity)")]
     async fn predecessor_comparison(
         &self,
         ctx: &Context<'_>,
@@ -1173,6 +1211,7 @@ impl Strategy {
         )
     }
     /// The log position and chain hash this answer was computed at.
+    #[graphql(complexity = "super::cost::plus(super::cost::READ, child_complexity)")]
     async fn computed_at(&self, ctx: &Context<'_>) -> FieldResult<ComputedAt> {
         Ok(computed_at(ctx, self.moment, self.asked_as_of).await?)
     }
@@ -1284,6 +1323,7 @@ impl FocusArea {
         self.view().description.as_deref()
     }
     /// Its goals (mål), by number; retired goals only when asked for.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn goals(
         &self,
         #[graphql(desc = "Also list retired goals.", default = false)] include_retired: bool,
@@ -1305,6 +1345,7 @@ impl FocusArea {
         read::attainment_of(self.view().goals.iter()).into()
     }
     /// Actions whose lowest-numbered linked goal is in this area.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn actions(&self) -> Vec<Action> {
         let area = self.view().id;
         let view = &self.strategy.view;
@@ -1319,6 +1360,7 @@ impl FocusArea {
             .collect()
     }
     /// Planned and actual budget per year of this area's actions.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn budget_totals(&self) -> Vec<BudgetTotal> {
         let area = self.view().id;
         let view = &self.strategy.view;
@@ -1354,6 +1396,7 @@ impl Goal {
     /// The entity's version (its number of events) at the answer's log
     /// position: send it as `expectedVersion` to change it only if nobody
     /// else has since.
+    #[graphql(complexity = "super::cost::READ")]
     async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
         Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
     }
@@ -1382,6 +1425,7 @@ impl Goal {
     }
     /// Its assessments up to the valid-at date, one per effective date (a
     /// later correction for the same date replaces the earlier one), oldest first.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn assessments(&self) -> Vec<Assessment> {
         self.view()
             .assessments
@@ -1402,6 +1446,7 @@ impl Goal {
         self.view().replaced_by.clone()
     }
     /// Its indicators (styringsdata).
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn indicators(&self) -> Vec<Indicator> {
         self.view()
             .indicators
@@ -1415,6 +1460,7 @@ impl Goal {
             .collect()
     }
     /// The actions linked to it.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn actions(&self) -> Vec<Action> {
         let id = self.view().id;
         self.strategy
@@ -1483,6 +1529,7 @@ impl Indicator {
     /// The entity's version (its number of events) at the answer's log
     /// position: send it as `expectedVersion` to change it only if nobody
     /// else has since.
+    #[graphql(complexity = "super::cost::READ")]
     async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
         Ok(version_at(ctx, self.view.id, self.as_of).await?)
     }
@@ -1527,6 +1574,7 @@ impl Indicator {
         })
     }
     /// Targets by due date; a revised target for the same date replaces the earlier one (both stay in the history).
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn targets(&self) -> Vec<Target> {
         self.view
             .targets
@@ -1539,6 +1587,7 @@ impl Indicator {
             .collect()
     }
     /// Measurements up to the valid-at date, oldest first.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn measurements(&self) -> Vec<Measurement> {
         self.view
             .measurements
@@ -1604,6 +1653,7 @@ impl Action {
     /// The entity's version (its number of events) at the answer's log
     /// position: send it as `expectedVersion` to change it only if nobody
     /// else has since.
+    #[graphql(complexity = "super::cost::READ")]
     async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
         Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
     }
@@ -1620,6 +1670,7 @@ impl Action {
         self.view().description.as_deref()
     }
     /// The working group that owns it.
+    #[graphql(complexity = "super::cost::plus(super::cost::VIEW, child_complexity)")]
     async fn owner(&self, ctx: &Context<'_>) -> FieldResult<Option<WorkingGroup>> {
         let Some(owner) = self.view().owner else {
             return Ok(None);
@@ -1669,6 +1720,7 @@ impl Action {
         self.view().status.effective_at.into()
     }
     /// Its status changes up to the valid-at date, oldest first.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn status_history(&self) -> Vec<StatusChange> {
         self.view()
             .status_history
@@ -1677,6 +1729,7 @@ impl Action {
             .collect()
     }
     /// The goals it serves.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn goals(&self) -> Vec<Goal> {
         let goals = &self.view().goals;
         self.strategy
@@ -1686,6 +1739,7 @@ impl Action {
             .collect()
     }
     /// Its budget lines (budsjettposter), by year and category.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn budget_lines(&self) -> Vec<BudgetLine> {
         self.view()
             .budget
@@ -1700,10 +1754,12 @@ impl Action {
             .collect()
     }
     /// Planned and actual per year.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn budget_totals(&self) -> Vec<BudgetTotal> {
         budget_totals(std::iter::once(self.view()))
     }
     /// Its benefits.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn benefits(&self) -> Vec<Benefit> {
         let id = self.view().id;
         self.strategy
@@ -1797,6 +1853,7 @@ impl Benefit {
     /// The entity's version (its number of events) at the answer's log
     /// position: send it as `expectedVersion` to change it only if nobody
     /// else has since.
+    #[graphql(complexity = "super::cost::READ")]
     async fn version(&self, ctx: &Context<'_>) -> FieldResult<u64> {
         Ok(version_at(ctx, self.view().id, self.strategy.moment.as_of).await?)
     }
@@ -1847,6 +1904,7 @@ impl Benefit {
             .and_then(|s| BenefitStatus::from_wire(&s.value.status))
     }
     /// Its realisation history (gevinstrealisering), oldest first.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn realisation(&self) -> Vec<StatusChange> {
         self.view()
             .realisation
@@ -1855,6 +1913,7 @@ impl Benefit {
             .collect()
     }
     /// Its indicators.
+    #[graphql(complexity = "super::cost::list(child_complexity)")]
     async fn indicators(&self) -> Vec<Indicator> {
         self.view()
             .indicators

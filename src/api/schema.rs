@@ -12,16 +12,14 @@ pub type SporbarSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// Default deepest query accepted: a strategy tree with its predecessor comparison
 /// and nested goals reaches about 9.
 pub const MAX_DEPTH: usize = 16;
-/// Default most complex query accepted (each field counts 1).
-pub const MAX_COMPLEXITY: usize = 5_000;
 
 pub fn build_schema(state: AppState) -> SporbarSchema {
     let limits = state.settings.limits;
     Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .data(state)
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .extension(super::nesting::NestingLimit)
+        .extension(super::cost::CostLimit)
         .finish()
 }
 

@@ -4,22 +4,14 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Data, Subscription};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::Extension;
-use axum::extract::{State, WebSocketUpgrade};
-use axum::response::Response;
+use async_graphql::{Context, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use super::error::FieldResult;
-use super::http::HttpState;
 use super::query::{LogEvent, MAX_PAGE, app};
-use super::{ApiError, AppState, guard};
-use crate::access::Viewer;
 use crate::store::EventFilter;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 
 pub struct SubscriptionRoot;
 
@@ -28,6 +20,7 @@ pub struct SubscriptionRoot;
 impl SubscriptionRoot {
     /// Events as they are committed. With `afterPosition`, first every
     /// event after that position (catch-up), then live ones.
+    #[graphql(complexity = "super::cost::paged(None, child_complexity)")]
     async fn event_appended(
         &self,
         ctx: &Context<'_>,
@@ -40,16 +33,17 @@ impl SubscriptionRoot {
         >,
         #[graphql(desc = "Only events of this stream (entity).")] stream_id: Option<Uuid>,
     ) -> FieldResult<impl Stream<Item = LogEvent>> {
-        let store = app(ctx).store.clone();
+        let app = app(ctx).clone();
+        let store = app.store.clone();
         // Subscribe before reading the head so no commit falls in between.
         let mut committed = store.subscribe();
         let start = match after_position {
             Some(position) => position,
             None => {
                 let reader = store.clone();
-                tokio::task::spawn_blocking(move || reader.head())
-                    .await
-                    .map_err(|e| ApiError::Internal(Box::new(e)))??
+                app.budget
+                    .blocking(move |_| Ok(reader.head()?))
+                    .await?
                     .map(|(p, _)| p)
                     .unwrap_or(0)
             }
@@ -71,13 +65,13 @@ impl SubscriptionRoot {
                         ..EventFilter::default()
                     };
                     let reader = store.clone();
-                    let page = match tokio::task::spawn_blocking(move || {
-                        reader.read_events(&filter)
-                    })
-                    .await
+                    let page = match app
+                        .budget
+                        .blocking(move |_| Ok(reader.read_events(&filter)?))
+                        .await
                     {
-                        Ok(Ok(page)) => page,
-                        _ => return,
+                        Ok(page) => page,
+                        Err(_) => return,
                     };
                     let full = page.len() == MAX_PAGE;
                     for event in page {
@@ -103,55 +97,4 @@ impl SubscriptionRoot {
         });
         Ok(tokio_stream::wrappers::ReceiverStream::new(receiver))
     }
-}
-
-/// The WebSocket endpoint (graphql-transport-ws and graphql-ws). A browser
-/// cannot put a token in the upgrade request's headers, so a client may
-/// instead send `{"authorization": "Bearer <token>"}` as the payload of its
-/// `connection_init`; without either, the connection is anonymous and is
-/// refused unless anonymous reading is on.
-pub async fn websocket(
-    State(state): State<HttpState>,
-    Extension(viewer): Extension<Viewer>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let HttpState { app, schema } = state;
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| sign_in(app, viewer, payload))
-                .serve()
-        })
-}
-
-async fn sign_in(
-    app: AppState,
-    viewer: Viewer,
-    payload: serde_json::Value,
-) -> async_graphql::Result<Data> {
-    let given = payload
-        .get("authorization")
-        .or_else(|| payload.get("Authorization"))
-        .and_then(|v| v.as_str());
-    let viewer = match given {
-        None => viewer,
-        Some(value) => {
-            let Ok(Some(secret)) = guard::bearer_value(value) else {
-                return Err("the authorization must be 'Bearer <token>'".into());
-            };
-            match app.identities.resolve(&app, secret).await {
-                Ok(Some(identity)) => Viewer::Signed(identity),
-                Ok(None) => return Err(guard::BAD_TOKEN.into()),
-                Err(_) => return Err("the database cannot be read; try again".into()),
-            }
-        }
-    };
-    if matches!(viewer, Viewer::Anonymous) && !app.settings.public_read {
-        return Err(guard::SIGN_IN.into());
-    }
-    let mut data = Data::default();
-    data.insert(viewer);
-    Ok(data)
 }

@@ -183,6 +183,10 @@ pub enum StoreError {
     Locked { path: String, holder: Option<u32> },
     #[error("the store's writer has stopped")]
     WriterGone,
+    /// Long work (a whole-log verify) stopped because whoever asked for it
+    /// is gone: its request timed out or its client went away.
+    #[error("the work was stopped because its request ended")]
+    Interrupted,
     #[error("io error")]
     Io(#[from] std::io::Error),
 }

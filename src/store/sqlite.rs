@@ -274,8 +274,15 @@ impl SqliteStore {
 
     /// Recomputes the whole chain and reports the first problem.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.verify_while(&|| true)
+    }
+
+    /// [`verify`](Self::verify) that stops with [`StoreError::Interrupted`]
+    /// as soon as `go_on` answers false (it is asked every few thousand
+    /// events): a request that ends takes its whole-log work with it.
+    pub fn verify_while(&self, go_on: &dyn Fn() -> bool) -> Result<VerifyReport, StoreError> {
         let reader = self.reader()?;
-        verify(&reader)
+        verify(&reader, go_on)
     }
 
     /// Recomputes the chain and checks it against a checkpoint kept
@@ -284,7 +291,17 @@ impl SqliteStore {
     /// rewritten, and the log must still reach that position, which proves
     /// that nothing was cut from its end.
     pub fn verify_against(&self, checkpoint: &Checkpoint) -> Result<VerifyReport, StoreError> {
-        let mut report = self.verify()?;
+        self.verify_against_while(checkpoint, &|| true)
+    }
+
+    /// [`verify_against`](Self::verify_against), interruptible like
+    /// [`verify_while`](Self::verify_while).
+    pub fn verify_against_while(
+        &self,
+        checkpoint: &Checkpoint,
+        go_on: &dyn Fn() -> bool,
+    ) -> Result<VerifyReport, StoreError> {
+        let mut report = self.verify_while(go_on)?;
         if report.problem.is_some() {
             return Ok(report);
         }
@@ -799,7 +816,13 @@ pub(super) fn read_events(
     rows.map(|row| row?.into_stored()).collect()
 }
 
-pub(super) fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
+/// How many events a verify checks between two questions whether to go on.
+const VERIFY_STRIDE: u64 = 4_096;
+
+pub(super) fn verify(
+    conn: &Connection,
+    go_on: &dyn Fn() -> bool,
+) -> Result<VerifyReport, StoreError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_COLUMNS} FROM events ORDER BY position"
     ))?;
@@ -811,6 +834,9 @@ pub(super) fn verify(conn: &Connection) -> Result<VerifyReport, StoreError> {
     let mut checked = 0;
     let problem = |position, what: String| Some(ChainProblem { position, what });
     while let Some(row) = rows.next()? {
+        if checked % VERIFY_STRIDE == VERIFY_STRIDE - 1 && !go_on() {
+            return Err(StoreError::Interrupted);
+        }
         let raw = RawEvent::from_row(row)?;
         let found = if raw.position != expected_position {
             problem(

@@ -682,11 +682,14 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_and_others_are_unaffec
 }
 
 #[tokio::test]
-async fn depth_complexity_and_page_size_limits_are_the_configured_ones() {
+async fn depth_cost_and_page_size_limits_are_the_configured_ones() {
     let app = spawn_app_with(sporbar::api::Settings {
         limits: sporbar::api::Limits {
             max_depth: 3,
-            max_complexity: 8,
+            max_cost: sporbar::api::CostLimits {
+                public: 1_000,
+                auditor: 1_000,
+            },
             max_page_size: 2,
             ..sporbar::api::Limits::unthrottled()
         },
@@ -709,15 +712,19 @@ async fn depth_complexity_and_page_size_limits_are_the_configured_ones() {
     );
     let complex = app
         .graphql(
-            "{ a: logHead { position hash } b: logHead { position hash } c: logHead { position hash } }",
+            "{ a: verifyLog { intact } b: verifyLog { intact } }",
             json!({}),
         )
         .await;
+    assert_eq!(
+        complex["errors"][0]["extensions"]["code"], "TOO_COSTLY",
+        "{complex}"
+    );
     assert!(
         complex["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("too complex"),
+            .contains("costs 10002, more than the 1000 an admin may ask for"),
         "{complex}"
     );
     let page = app

@@ -8,6 +8,7 @@ mod catalogue;
 mod cli;
 mod demo;
 mod domain;
+mod door;
 mod failure;
 mod fuzz;
 mod import;

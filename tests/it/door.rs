@@ -1,0 +1,595 @@
+//! The public door under abuse, over real HTTP and real WebSockets: limits
+//! that count work, sockets under the same rules as HTTP, revoked tokens
+//! cut off on open sockets, connections that cannot be held open.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use sporbar::access::Role;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::api_support::{ApiScenario, TestApp, client_with_token, open_settings, spawn_app_with};
+use crate::support::{Scenario, command, date};
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+fn limits() -> sporbar::api::Limits {
+    sporbar::api::Limits::unthrottled()
+}
+
+fn settings(limits: sporbar::api::Limits) -> sporbar::api::Settings {
+    sporbar::api::Settings {
+        limits,
+        ..open_settings()
+    }
+}
+
+/// A graphql-transport-ws socket, signed in with `token` in its
+/// connection_init when given, acknowledged.
+async fn socket(app: &TestApp, token: Option<&str>) -> Socket {
+    let mut socket = open_socket(app).await;
+    let payload = match token {
+        Some(secret) => json!({ "authorization": format!("Bearer {secret}") }),
+        None => json!({}),
+    };
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    assert_eq!(receive(&mut socket).await["type"], "connection_ack");
+    socket
+}
+
+async fn open_socket(app: &TestApp) -> Socket {
+    let mut request = format!("ws://{}/graphql/ws", app.address)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket connects")
+        .0
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::text(message.to_string()))
+        .await
+        .expect("message sent");
+}
+
+fn subscribe(id: impl ToString, query: &str) -> Value {
+    json!({ "id": id.to_string(), "type": "subscribe", "payload": { "query": query } })
+}
+
+/// The next JSON message, within 20 s.
+async fn receive(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("a message within 20 s")
+            .expect("the socket is open")
+            .expect("a message");
+        match message {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("expected a JSON message, got {other:?}"),
+        }
+    }
+}
+
+/// Reads until the server closes the socket (within `within`), skipping
+/// other messages; the close code, if the server sent one.
+async fn closed_within(socket: &mut Socket, within: Duration) -> Option<u16> {
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = tokio::time::timeout(left, socket.next())
+            .await
+            .expect("the server closed the socket in time");
+        match message {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn aliases(n: usize, field: &str) -> String {
+    let fields: Vec<String> = (0..n).map(|i| format!("a{i}: {field}")).collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+// ---------------------------------------------------------------------------
+// Limits that count work
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_thousand_aliased_log_verifications_are_refused_before_anything_runs() {
+    let app = spawn_app_with(settings(limits())).await;
+    ApiScenario::create(&app).await;
+    let query = aliases(1_000, "verifyLog { intact }");
+    for client in [&app.anonymous, &app.client] {
+        let started = Instant::now();
+        let body: Value = client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(code(&body), "TOO_COSTLY", "{body}");
+        assert!(body.get("data").is_none(), "nothing ran: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("costs 5001000"), "{message}");
+        assert_eq!(body["errors"][0]["extensions"]["cost"], 5_001_000);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "refused at once, not after verifying: {:?}",
+            started.elapsed()
+        );
+    }
+    // One verify is within anyone's limit.
+    let one = app.ok("{ verifyLog { intact } }", json!({})).await;
+    assert_eq!(one["verifyLog"]["intact"], true);
+}
+
+#[tokio::test]
+async fn sixteen_hundred_aliased_pages_of_payloads_are_refused_and_the_limit_is_per_role() {
+    let app = spawn_app_with(settings(limits())).await;
+    ApiScenario::create(&app).await;
+    let query = aliases(1_600, "events(first: 100) { nodes { payload } }");
+    let body = app.graphql(&query, json!({})).await;
+    assert_eq!(code(&body), "TOO_COSTLY", "{body}");
+    // A page of payloads costs what it reads: fine for the public once, a
+    // few dozen times only for an auditor.
+    let forty = aliases(40, "events(first: 100) { nodes { position payload } }");
+    let anonymous: Value = app
+        .anonymous
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": forty }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(code(&anonymous), "TOO_COSTLY", "{anonymous}");
+    assert!(
+        anonymous["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("an anonymous reader"),
+        "{anonymous}"
+    );
+    let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
+    let audited: Value = auditor
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": forty }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(audited.get("errors").is_none(), "{audited}");
+    assert_eq!(audited["data"]["a39"]["nodes"][0]["position"], 1);
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_answer_limit_is_refused() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        max_answer_bytes: 1_000,
+        ..limits()
+    }))
+    .await;
+    ApiScenario::create(&app).await;
+    let body = app
+        .graphql("{ events { nodes { payload hash prevHash } } }", json!({}))
+        .await;
+    assert_eq!(code(&body), "ANSWER_TOO_LARGE", "{body}");
+    assert!(body.get("data").is_none(), "{body}");
+    // Small answers pass.
+    app.ok("{ logHead { position } }", json!({})).await;
+}
+
+// ---------------------------------------------------------------------------
+// WebSockets under the same rules as HTTP
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_socket_pipelining_two_thousand_operations_is_rate_limited_like_http() {
+    let rate = sporbar::api::RateLimit {
+        per_second: 50,
+        burst: 200,
+    };
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        rate: Some(rate),
+        ..limits()
+    }))
+    .await;
+    let mut ws = socket(&app, None).await;
+    let started = Instant::now();
+    for id in 0..2_000 {
+        send(&mut ws, subscribe(id, "{ logHead { position } }")).await;
+    }
+    let (mut answered, mut limited) = (0u64, 0u64);
+    let mut finished = 0;
+    while finished < 2_000 {
+        let message = receive(&mut ws).await;
+        match message["type"].as_str() {
+            Some("next") => answered += 1,
+            Some("complete") => finished += 1,
+            Some("error") => {
+                finished += 1;
+                let code = message["payload"][0]["extensions"]["code"].as_str();
+                assert!(
+                    matches!(code, Some("RATE_LIMITED") | Some("TOO_MANY_OPERATIONS")),
+                    "{message}"
+                );
+                if code == Some("RATE_LIMITED") {
+                    limited += 1;
+                }
+            }
+            _ => panic!("unexpected {message}"),
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    // The upgrade request itself took one; a burst and what refilled since.
+    let allowed = f64::from(rate.burst) + f64::from(rate.per_second) * elapsed;
+    assert!(
+        (answered as f64) <= allowed + 1.0,
+        "{answered} answered in {elapsed:.2} s; the limit allows {allowed:.0}"
+    );
+    assert!(limited > 1_000, "{limited} refused as rate-limited");
+    // HTTP from the same address shares the allowance.
+    let response = app
+        .anonymous
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ logHead { position } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+}
+
+#[tokio::test]
+async fn a_socket_holds_no_more_operations_in_flight_than_its_cap() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        socket_operations: 4,
+        ..limits()
+    }))
+    .await;
+    let mut ws = socket(&app, None).await;
+    // Subscriptions stay in flight until completed.
+    for id in 0..6 {
+        send(
+            &mut ws,
+            subscribe(id, "subscription { eventAppended { position } }"),
+        )
+        .await;
+    }
+    for _ in 0..2 {
+        let message = receive(&mut ws).await;
+        assert_eq!(message["type"], "error", "{message}");
+        assert_eq!(
+            message["payload"][0]["extensions"]["code"], "TOO_MANY_OPERATIONS",
+            "{message}"
+        );
+        let id: u32 = message["id"].as_str().unwrap().parse().unwrap();
+        assert!(id >= 4, "the first four were taken: {message}");
+    }
+    // Completing one makes room for another.
+    send(&mut ws, json!({ "id": "0", "type": "complete" })).await;
+    send(&mut ws, subscribe("late", "{ logHead { position } }")).await;
+    let message = receive(&mut ws).await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert_eq!(message["id"], "late");
+}
+
+#[tokio::test]
+async fn closing_a_socket_cancels_its_queued_work_so_another_clients_read_stays_fast() {
+    // Caps raised so that much work can queue on one socket.
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        socket_operations: 1_000,
+        client_operations: 1_000,
+        ..limits()
+    }))
+    .await;
+    // Enough log that recomputing the chain takes a measurable while.
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || long_log(&store, 8_000))
+        .await
+        .unwrap();
+    let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
+    let verify = || async {
+        let started = Instant::now();
+        let response = auditor
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": "{ verifyLog { intact } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "answered in time");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["verifyLog"]["intact"], true, "{body}");
+        started.elapsed()
+    };
+    let alone = verify().await;
+
+    // A hundred verifications queued behind each other on one socket
+    // (whole-log work runs one at a time), then the socket is closed.
+    let mut ws = socket(&app, None).await;
+    for id in 0..100 {
+        send(&mut ws, subscribe(id, "{ verifyLog { intact } }")).await;
+    }
+    // The server reads a socket's messages in order: its pong means it has
+    // taken all hundred.
+    send(&mut ws, json!({ "type": "ping" })).await;
+    loop {
+        let message = receive(&mut ws).await;
+        if message["type"] == "pong" {
+            break;
+        }
+        assert!(
+            message["type"] == "next" || message["type"] == "complete",
+            "{message}"
+        );
+    }
+    ws.close(None).await.unwrap();
+    drop(ws);
+
+    // Had the queued ones gone on, this would wait for all of them.
+    let after = verify().await;
+    let bound = alone * 4 + Duration::from_millis(500);
+    assert!(
+        after < bound,
+        "the read after the socket closed took {after:?}; alone it took {alone:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
+    let app = spawn_app_with(settings(limits())).await;
+    let mut ws = socket(&app, None).await;
+    let huge = "x".repeat(15 * 1024 * 1024);
+    // The server may close while the message is still being sent.
+    let _ = ws
+        .send(Message::text(
+            subscribe(1, &format!("{{ logHead {{ position }} }} # {huge}")).to_string(),
+        ))
+        .await;
+    closed_within(&mut ws, Duration::from_secs(20)).await;
+    // The server is well.
+    app.ok("{ logHead { position } }", json!({})).await;
+}
+
+#[tokio::test]
+async fn a_socket_that_never_sends_connection_init_is_closed() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        socket_init_timeout: Duration::from_millis(300),
+        ..limits()
+    }))
+    .await;
+    let mut ws = open_socket(&app).await;
+    let started = Instant::now();
+    assert_eq!(
+        closed_within(&mut ws, Duration::from_secs(5)).await,
+        Some(4408)
+    );
+    assert!(started.elapsed() >= Duration::from_millis(250));
+}
+
+#[tokio::test]
+async fn a_socket_opened_before_its_token_was_revoked_can_neither_change_nor_listen_afterwards() {
+    let recheck = Duration::from_millis(500);
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        token_recheck: recheck,
+        ..limits()
+    }))
+    .await;
+    let s = ApiScenario::create(&app).await;
+    let secret = app.token("kari.nordmann", Role::Editor, &[&s.organization]);
+    let mut ws = socket(&app, Some(&secret)).await;
+    let assess = |id: &str| {
+        json!({ "id": id, "type": "subscribe", "payload": {
+            "query": "mutation($g: UUID!) { assessGoal(input: {id: $g, status: IN_PROGRESS, justification: \"oppfølging\"}) { receipt { position } } }",
+            "variables": { "g": s.goal },
+        }})
+    };
+    send(&mut ws, assess("before")).await;
+    let message = receive(&mut ws).await;
+    assert!(message["payload"].get("errors").is_none(), "{message}");
+    // A live subscription that shows actors to an editor.
+    send(
+        &mut ws,
+        subscribe("live", "subscription { eventAppended { position actor } }"),
+    )
+    .await;
+    let _complete = receive(&mut ws).await;
+
+    sporbar::access::tokens::revoke(&app.db.raw(), "kari.nordmann", chrono::Utc::now())
+        .expect("revoked");
+    let revoked_at = app.event_count();
+    // Within the recheck window the socket is closed, even though it only
+    // listens; any mutation it tried meanwhile was refused or not sent.
+    let code = closed_within(&mut ws, recheck * 4 + Duration::from_secs(2)).await;
+    assert_eq!(code, Some(4403));
+    let actors: Vec<String> = app
+        .db
+        .raw()
+        .prepare("SELECT actor FROM events WHERE position > ?1")
+        .unwrap()
+        .query_map([revoked_at], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(actors.is_empty(), "nothing changed after: {actors:?}");
+    // A new socket with the same token is refused at once.
+    let mut again = open_socket(&app).await;
+    send(
+        &mut again,
+        json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {secret}") } }),
+    )
+    .await;
+    assert_eq!(
+        closed_within(&mut again, Duration::from_secs(5)).await,
+        Some(4403)
+    );
+}
+
+/// A goal assessed `events` times, in batches.
+fn long_log(store: &sporbar::store::SqliteStore, events: u64) {
+    use sporbar::domain::GoalStatus;
+    use sporbar::store::Submission;
+    let s = Scenario::create(store);
+    let statuses = [GoalStatus::InProgress, GoalStatus::PartiallyAchieved];
+    for batch in 0..events / 1_000 {
+        let submissions = (0..1_000)
+            .map(|i| {
+                let day = date("2016-01-01") + chrono::Days::new(batch * 1_000 + i);
+                let effective = day.format("%Y-%m-%d").to_string();
+                let assess = s.assess(statuses[(i % 2) as usize], &format!("vurdering {i}"));
+                Submission::new(command(&effective, assess), "test:fixture")
+            })
+            .collect();
+        store.execute_all(submissions).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Connections that cannot be held open
+// ---------------------------------------------------------------------------
+
+/// Reads until the server closes the connection; what it sent.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return seen,
+            Ok(Ok(n)) => seen.extend_from_slice(&buffer[..n]),
+            Err(_) => panic!(
+                "the server kept the connection open for {within:?}; it sent {:?}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+}
+
+#[tokio::test]
+async fn idle_half_sent_and_kept_alive_connections_are_closed_by_the_server() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        header_timeout: Duration::from_millis(500),
+        ..limits()
+    }))
+    .await;
+    let within = Duration::from_secs(5);
+    let mut idle = TcpStream::connect(app.address).await.unwrap();
+    let mut half = TcpStream::connect(app.address).await.unwrap();
+    half.write_all(b"GET /graphql?query=%7BlogHead%7Bposition%7D%7D HTTP/1.1\r\nHost: sporbar\r\n")
+        .await
+        .unwrap();
+    let mut kept = TcpStream::connect(app.address).await.unwrap();
+    kept.write_all(b"GET /health HTTP/1.1\r\nHost: sporbar\r\n\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    read_until_closed(&mut idle, within).await;
+    read_until_closed(&mut half, within).await;
+    let answered = read_until_closed(&mut kept, within).await;
+    assert!(
+        String::from_utf8_lossy(&answered).starts_with("HTTP/1.1 200"),
+        "the kept-alive connection was answered first"
+    );
+    assert!(started.elapsed() < within);
+}
+
+#[tokio::test]
+async fn connections_past_the_limit_get_a_503_and_are_closed() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        max_connections: 3,
+        ..limits()
+    }))
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(app.address).await.unwrap();
+        // A request answered proves the connection was taken.
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: sporbar\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buffer = [0u8; 512];
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(buffer[..n].starts_with(b"HTTP/1.1 200"));
+        held.push(stream);
+    }
+    let mut extra = TcpStream::connect(app.address).await.unwrap();
+    let answer = read_until_closed(&mut extra, Duration::from_secs(5)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("too many open connections"), "{answer}");
+    // A place freed is a place taken again.
+    drop(held.pop());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let response = app.anonymous.get(app.url("/health")).send().await;
+        if matches!(&response, Ok(r) if r.status() == 200) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no place freed: {response:?}");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn unknown_tokens_are_rate_limited_by_address() {
+    let app = spawn_app_with(settings(sporbar::api::Limits {
+        rate: Some(sporbar::api::RateLimit {
+            per_second: 1,
+            burst: 40,
+        }),
+        ..limits()
+    }))
+    .await;
+    let (mut unknown, mut limited) = (0, 0);
+    for i in 0..40 {
+        let response = client_with_token(&format!("spb_guess{i}"))
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": "{ logHead { position } }" }))
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            401 => unknown += 1,
+            429 => {
+                assert!(response.headers().contains_key("retry-after"));
+                limited += 1;
+            }
+            other => panic!("status {other}"),
+        }
+    }
+    // Each failed guess costs more than a request: a burst of 40 allows
+    // only a few.
+    assert!(unknown <= 4, "{unknown} guesses were looked up");
+    assert!(limited >= 36, "{limited} were refused");
+}
