@@ -481,13 +481,31 @@ fn page_bounds(
     let size = page_size(ctx, first)?;
     let offset = match after {
         None => 0,
-        Some(cursor) => {
-            cursor.parse::<usize>().map_err(|_| {
-                ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
-            })? + 1
-        }
+        // The page starts after the cursor's node. Checked, because a
+        // cursor of usize::MAX plus one wrapped round to the first page.
+        Some(raw) => usize::try_from(cursor(&raw)?)
+            .ok()
+            .and_then(|last| last.checked_add(1))
+            .ok_or_else(|| not_a_cursor(&raw))?,
     };
-    Ok((offset, size))
+    // The callers look one node past the page (offset + size); keep that sum
+    // representable even for a server configured with a boundless page.
+    Ok((offset, size.min(usize::MAX - offset)))
+}
+
+/// The number a cursor holds: a log position for events, an offset for
+/// other lists. Both are SQLite integers, so a cursor is at most
+/// `i64::MAX`; anything else (a sign, a fraction, a larger number) was not
+/// made by this API.
+fn cursor(raw: &str) -> ApiResult<u64> {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|&n| i64::try_from(n).is_ok())
+        .ok_or_else(|| not_a_cursor(raw))
+}
+
+fn not_a_cursor(raw: &str) -> ApiError {
+    ApiError::validation("after", format!("'{raw}' is not a cursor from this API"))
 }
 
 /// A page of nodes whose cursors are their offsets in the whole list.
@@ -514,9 +532,7 @@ async fn events_page(
     let size = page_size(ctx, first)?;
     filter.after_position = match after {
         None => 0,
-        Some(cursor) => cursor.parse().map_err(|_| {
-            ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
-        })?,
+        Some(raw) => cursor(&raw)?,
     };
     let clock = clock(ctx).await?;
     filter.limit = Some(size as u64 + 1);
