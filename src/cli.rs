@@ -518,8 +518,9 @@ fn export_strategy(
     use crate::report::tables;
     if let ExportFormat::Html | ExportFormat::Markdown = format {
         let year = year.context("the annual report needs --year")?;
+        let year = crate::domain::Year::new(year.into()).map_err(|e| anyhow::anyhow!("--{e}"))?;
         let report = crate::report::annual_report(reader, strategy, year, as_of)?
-            .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
+            .with_context(|| format!("no strategy '{strategy}' per 31.12.{}", year.get()))?;
         let text = match format {
             ExportFormat::Html => crate::report::to_html(&report),
             _ => crate::report::to_markdown(&report),

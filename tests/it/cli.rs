@@ -297,6 +297,26 @@ fn export_writes_a_plan_file_a_report_and_a_workbook() {
     ]);
     assert!(!no_year.status.success());
     assert!(text(&no_year.stderr).contains("--year"));
+
+    // Regression: a year outside the product's years made a report "per
+    // 31.12.9999" (the year before -2147483648 wrapped round).
+    let far_off = sporbar(&[
+        "export",
+        "--db",
+        path,
+        "--strategy",
+        &strategy,
+        "--format",
+        "markdown",
+        "--year=-2147483648",
+    ]);
+    assert!(!far_off.status.success());
+    assert!(far_off.stdout.is_empty());
+    assert!(
+        text(&far_off.stderr).contains("--year: '-2147483648' is outside 1900..=2200"),
+        "{}",
+        text(&far_off.stderr)
+    );
 }
 
 #[test]
