@@ -175,7 +175,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last organization of the previous page.")] after: Option<
             String,
         >,
@@ -236,7 +236,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last strategy of the previous page.")] after: Option<
             String,
         >,
@@ -310,7 +310,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -339,7 +339,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -358,12 +358,13 @@ impl QueryRoot {
     async fn verify_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The checkpoint's position.")] against_position: Option<u64>,
+        #[graphql(desc = "The checkpoint's position.")] against_position: Option<i64>,
         #[graphql(desc = "The checkpoint's chain hash (hex).")] against_hash: Option<String>,
     ) -> FieldResult<VerifyResult> {
         let checkpoint = match (against_position, against_hash) {
             (None, None) => None,
             (Some(position), Some(hash)) => {
+                let position = super::scalars::count("againstPosition", position)?;
                 let hash = hex::decode(&hash)
                     .ok()
                     .and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
@@ -459,23 +460,30 @@ impl QueryRoot {
 }
 
 /// The page size asked for: the server's largest page when not given,
-/// refused above it.
-fn page_size(ctx: &Context<'_>, first: Option<i32>) -> ApiResult<usize> {
+/// refused above it. `first` is an `Int` read as an `i64` (see `scalars`),
+/// so that 2^40 is refused here, naming the field.
+fn page_size(ctx: &Context<'_>, first: Option<i64>) -> ApiResult<usize> {
     let most = app(ctx).settings.limits.max_page_size;
     match first {
         None => Ok(most),
-        Some(n) if n >= 0 && n as usize <= most => Ok(n as usize),
-        Some(n) => Err(ApiError::validation(
-            "first",
-            format!("'{n}' is not between 0 and {most}, the largest page this server returns"),
-        )),
+        Some(n) => usize::try_from(n)
+            .ok()
+            .filter(|&size| size <= most)
+            .ok_or_else(|| {
+                ApiError::validation(
+                    "first",
+                    format!(
+                        "'{n}' is not between 0 and {most}, the largest page this server returns"
+                    ),
+                )
+            }),
     }
 }
 
 /// Offset and size of a page of a list whose cursors are offsets.
 fn page_bounds(
     ctx: &Context<'_>,
-    first: Option<i32>,
+    first: Option<i64>,
     after: Option<String>,
 ) -> ApiResult<(usize, usize)> {
     let size = page_size(ctx, first)?;
@@ -526,7 +534,7 @@ fn paged<T: async_graphql::OutputType>(
 async fn events_page(
     ctx: &Context<'_>,
     mut filter: EventFilter,
-    first: Option<i32>,
+    first: Option<i64>,
     after: Option<String>,
 ) -> ApiResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
     let size = page_size(ctx, first)?;

@@ -2528,3 +2528,186 @@ async fn refusals_name_the_input_field_not_the_domains() {
     .await;
     assert_eq!(refusal.extensions["field"], "predecessorId");
 }
+
+/// Broke: GraphQL's `Int` is 32-bit, but an input typed `u64` in Rust
+/// (`expectedVersion`) took any 64-bit number, so 2^40 was a conflict
+/// rather than a refusal, and an input typed `i32` refused 2^40 without
+/// naming its field. Every `Int` input now refuses a value outside its
+/// range, the `Int` range or a narrower one of the domain, naming the field.
+#[tokio::test]
+async fn an_int_input_outside_its_range_is_refused_naming_the_field() {
+    let (app, s) = kongsbergregionen().await;
+    let action = plan_digital_dialog(&app, &s).await;
+    let indicator = json!({ "goalId": s.goal, "name": "Digitale søknader", "unit": "prosent", "direction": "HIGHER_IS_BETTER" });
+    let with = |base: &Value, field: &str, value: i64| {
+        let mut input = base.clone();
+        input[field] = json!(value);
+        input
+    };
+    let assess =
+        json!({ "id": s.goal, "status": "IN_PROGRESS", "justification": "Arbeidet er startet." });
+    let draft = json!({ "organizationId": s.organization, "title": "Plan", "startYear": 2019, "endYear": 2022 });
+    let area = json!({ "strategyId": s.strategy, "number": 2, "title": "Kompetanse" });
+    let budget =
+        json!({ "id": action, "year": 2016, "category": "INVESTMENT", "planned": 100_000 });
+    let cases = [
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", 1_i64 << 40),
+            "expectedVersion",
+            "'1099511627776' is not between 0 and 2147483647",
+        ),
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", 2_147_483_648),
+            "expectedVersion",
+            "'2147483648' is not between 0 and 2147483647",
+        ),
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", -1),
+            "expectedVersion",
+            "'-1' is not between 0 and 2147483647",
+        ),
+        (
+            DRAFT_STRATEGY,
+            with(&draft, "startYear", 1_i64 << 32),
+            "startYear",
+            "'4294967296' is outside 1900..=2200",
+        ),
+        (
+            DRAFT_STRATEGY,
+            with(&draft, "endYear", i64::MAX),
+            "endYear",
+            "'9223372036854775807' is outside 1900..=2200",
+        ),
+        (
+            PLAN_ACTION,
+            json!({ "strategyId": s.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": -(1_i64 << 40), "endYear": 2016 }),
+            "startYear",
+            "'-1099511627776' is outside 1900..=2200",
+        ),
+        (
+            DEFINE_FOCUS_AREA,
+            with(&area, "number", 1_i64 << 40),
+            "number",
+            "'1099511627776' is not a focus area number between 1 and 99",
+        ),
+        (
+            RENUMBER_FOCUS_AREA,
+            json!({ "id": s.area, "number": i64::MIN }),
+            "number",
+            "'-9223372036854775808' is not a focus area number between 1 and 99",
+        ),
+        (
+            DEFINE_INDICATOR,
+            with(&indicator, "updateEveryDays", 70_000),
+            "updateEveryDays",
+            "'70000' is not between 1 and 3660 days",
+        ),
+        (
+            DEFINE_INDICATOR,
+            with(&indicator, "updateEveryDays", -1),
+            "updateEveryDays",
+            "'-1' is not between 1 and 3660 days",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "year", 1_i64 << 32),
+            "year",
+            "'4294967296' is outside 1900..=2200",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "planned", 2_147_483_648),
+            "planned",
+            "'2147483648' is above 2147483647, the largest amount an Int carries",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "actual", 1_000_000_000_000),
+            "actual",
+            "'1000000000000' is above 2147483647, the largest amount an Int carries",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "actual", -1),
+            "actual",
+            "'-1' is negative",
+        ),
+    ];
+    for (mutation, input, field, message) in cases {
+        refused(&app, mutation, input)
+            .await
+            .is_invalid(field, &format!("{field}: {message}"));
+    }
+
+    // The largest Int is an Int: a version no stream has reached is a
+    // conflict, and an amount of 2 147 483 647 kroner is stored.
+    let refusal = refused(
+        &app,
+        ASSESS_GOAL,
+        with(&assess, "expectedVersion", i32::MAX.into()),
+    )
+    .await;
+    assert_eq!(refusal.code, "CONFLICT");
+    send(
+        &app,
+        SET_BUDGET_LINE,
+        with(&budget, "planned", i32::MAX.into()),
+    )
+    .await;
+
+    // Beyond the 64-bit range GraphQL's own type check refuses the value
+    // before any resolver runs; the message names the field.
+    let refusal = refused(
+        &app,
+        ASSESS_GOAL,
+        serde_json::from_str(&format!(
+            r#"{{ "id": "{}", "status": "ACHIEVED", "justification": "Nådd.", "expectedVersion": 18446744073709551615 }}"#,
+            s.goal
+        ))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(refusal.code, "VALIDATION");
+    assert!(
+        refusal.message.contains("expectedVersion"),
+        "{}",
+        refusal.message
+    );
+}
+
+#[tokio::test]
+async fn an_int_argument_of_a_query_outside_its_range_is_refused_naming_the_argument() {
+    let (app, _) = kongsbergregionen().await;
+    for (query, field, message) in [
+        (
+            "{ events(first: 1099511627776) { edges { cursor } } }",
+            "first",
+            "first: '1099511627776' is not between 0 and 100, the largest page this server returns",
+        ),
+        (
+            "{ strategies(first: -1) { edges { cursor } } }",
+            "first",
+            "first: '-1' is not between 0 and 100, the largest page this server returns",
+        ),
+        (
+            "{ verifyLog(againstPosition: 2147483648, againstHash: \"00\") { intact } }",
+            "againstPosition",
+            "againstPosition: '2147483648' is not between 0 and 2147483647",
+        ),
+        (
+            "{ verifyLog(againstPosition: -1, againstHash: \"00\") { intact } }",
+            "againstPosition",
+            "againstPosition: '-1' is not between 0 and 2147483647",
+        ),
+    ] {
+        let (code, actual, extensions) = app.error(query, json!({})).await;
+        assert_eq!(
+            (code.as_str(), &extensions["field"], actual.as_str()),
+            ("VALIDATION", &json!(field), message),
+            "{query}"
+        );
+    }
+}
