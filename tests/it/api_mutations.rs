@@ -2711,3 +2711,121 @@ async fn an_int_argument_of_a_query_outside_its_range_is_refused_naming_the_argu
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Lists longer than any real strategy needs
+// ---------------------------------------------------------------------------
+
+/// `count` random ids.
+fn ids(count: usize) -> Vec<String> {
+    (0..count).map(|_| unknown_id()).collect()
+}
+
+/// Kommunenumre 1001, 1002, …: well formed, and members of nothing.
+fn kommunenumre(count: u16) -> Vec<String> {
+    (1..=count).map(|n| format!("{}", 1000 + n)).collect()
+}
+
+/// Broke: `splitGoal` with 20 000 parts appended 20 001 events in one request.
+#[tokio::test]
+async fn a_split_into_more_than_20_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    for count in [21, 20_001] {
+        let into: Vec<Value> = (0..count)
+            .map(
+                |n| json!({ "number": format!("{}.{}", 1 + n / 999, 1 + n % 999), "wording": "x" }),
+            )
+            .collect();
+        refused(
+            &app,
+            SPLIT_GOAL,
+            json!({ "id": scenario.goal, "into": into, "effectiveAt": "2017-01-01" }),
+        )
+        .await
+        .is_invalid(
+            "into",
+            &format!("into: lists {count} goals; a split makes at most 20"),
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_merge_of_more_than_20_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        MERGE_GOALS,
+        json!({ "focusAreaId": scenario.area, "number": "1.1", "wording": "Samlet mål", "sources": ids(21), "effectiveAt": "2017-01-01" }),
+    )
+    .await
+    .is_invalid("sources", "sources: lists 21 goals; a merge takes at most 20");
+}
+
+#[tokio::test]
+async fn an_action_planned_for_more_than_100_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "goalIds": ids(101) }),
+    )
+    .await
+    .is_invalid(
+        "goalIds",
+        "goalIds: lists 101 goals; an action serves at most 100",
+    );
+}
+
+#[tokio::test]
+async fn an_action_serving_100_goals_cannot_be_linked_to_another_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    let mut goals = Vec::new();
+    for n in 1..=101 {
+        goals.push(define_goal(&app, &scenario.area, &format!("9.{n}"), "Delmål").await);
+    }
+    let planned = send(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "goalIds": goals[..100], "effectiveAt": "2015-10-01" }),
+    )
+    .await;
+    let action = id_of(&planned, "action");
+    refused(
+        &app,
+        LINK_ACTION_TO_GOAL,
+        json!({ "id": action, "goalId": goals[100], "effectiveAt": "2016-01-01" }),
+    )
+    .await
+    .is_invalid(
+        "goalId",
+        &format!(
+            "goalId: action '{action}' serves 100 goals already; an action serves at most 100"
+        ),
+    );
+}
+
+#[tokio::test]
+async fn an_action_involving_more_than_500_municipalities_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "membersInvolved": kommunenumre(501) }),
+    )
+    .await
+    .is_invalid(
+        "membersInvolved",
+        "membersInvolved: lists 501 municipalities; an action involves at most 500",
+    );
+    let action = plan_digital_dialog(&app, &scenario).await;
+    refused(
+        &app,
+        REVISE_ACTION,
+        json!({ "id": action, "title": "Hovedprosjekt Digital dialog", "startYear": 2016, "endYear": 2018, "membersInvolved": kommunenumre(501) }),
+    )
+    .await
+    .is_invalid(
+        "membersInvolved",
+        "membersInvolved: lists 501 municipalities; an action involves at most 500",
+    );
+}

@@ -2185,6 +2185,132 @@ fn setting_an_indicator_target_and_recording_a_measurement_record_them() {
 }
 
 // ---------------------------------------------------------------------------
+// Lists: longer than any real strategy needs is refused, before anything
+// in them is looked at.
+// ---------------------------------------------------------------------------
+
+/// `count` goals in Kompetanse (3.10, 3.11, …) with ids from 0x1000 on.
+fn many_goals(count: u128) -> (Vec<(Event, &'static str)>, Vec<GoalId>) {
+    let ids: Vec<GoalId> = (0..count)
+        .map(|n| GoalId(Uuid::from_u128(0x1000 + n)))
+        .collect();
+    let history = ids
+        .iter()
+        .zip(10..)
+        .map(|(id, n)| {
+            (
+                goal_defined(
+                    *id,
+                    STRATEGY_2015,
+                    KOMPETANSE,
+                    &format!("3.{n}"),
+                    "Kommunene deler kompetanse på tvers",
+                ),
+                "2015-03-01",
+            )
+        })
+        .collect();
+    (history, ids)
+}
+
+/// `count` parts of goal 1.3: 1.3.1, 1.3.2, …
+fn parts(count: u128) -> Vec<GoalPart> {
+    (1..=count)
+        .map(|n| part(0x2000 + n, &format!("1.3.{n}"), "Delmål av 1.3"))
+        .collect()
+}
+
+/// `count` municipalities of the organization, 1001, 1002, …
+fn many_members(count: u16) -> (Vec<(Event, &'static str)>, Vec<String>) {
+    let numbers: Vec<String> = (1..=count).map(|n| format!("{}", 1000 + n)).collect();
+    let history = numbers
+        .iter()
+        .map(|k| (member_joined(k, "Kommune"), "2015-01-01"))
+        .collect();
+    (history, numbers)
+}
+
+#[test]
+fn a_goal_is_split_into_at_most_20_goals() {
+    let plan = given(&kongsbergregionen());
+    let split = |into| CommandBody::SplitGoal { id: GOAL_1_3, into };
+    let twenty = plan.when(split(parts(20)), "2017-01-01").result;
+    assert_eq!(twenty.map(|events| events.len()), Ok(21));
+    plan.when(split(parts(21)), "2017-01-01")
+        .then_invalid("into", "lists 21 goals; a split makes at most 20");
+}
+
+#[test]
+fn at_most_20_goals_are_merged_into_one() {
+    let (history, goals) = many_goals(21);
+    let plan = given(&kongsbergregionen()).and(&history);
+    let twenty = plan.when(merge("3.9", &goals[..20]), "2017-01-01").result;
+    assert_eq!(twenty.map(|events| events.len()), Ok(21));
+    plan.when(merge("3.9", &goals), "2017-01-01")
+        .then_invalid("sources", "lists 21 goals; a merge takes at most 20");
+}
+
+#[test]
+fn an_action_serves_at_most_100_goals_listed_or_linked() {
+    let (history, goals) = many_goals(101);
+    let plan = given(&kongsbergregionen()).and(&history);
+    plan.when(
+        plan_action(None, &[], years(2016, 2018), &goals),
+        "2015-10-01",
+    )
+    .then_invalid("goals", "lists 101 goals; an action serves at most 100");
+    let hundred = plan_action(None, &[], years(2016, 2018), &goals[..100]);
+    let planned = plan.when(hundred, "2015-10-01").result.expect("100 goals");
+    let linked = plan.and(&[(planned[0].clone(), "2015-10-01")]);
+    linked
+        .when(
+            CommandBody::LinkActionToGoal {
+                id: NEW_ACTION,
+                goal: goals[100],
+            },
+            "2016-01-01",
+        )
+        .then_invalid(
+            "goal",
+            &format!(
+                "action '{NEW_ACTION}' serves 100 goals already; an action serves at most 100"
+            ),
+        );
+}
+
+#[test]
+fn an_action_involves_at_most_500_municipalities() {
+    let (history, members) = many_members(501);
+    let plan = given(&kongsbergregionen()).and(&history);
+    let involving = |members: &[String]| {
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        plan_action(None, &members, years(2016, 2018), &[])
+    };
+    assert!(
+        plan.when(involving(&members[..500]), "2015-10-01")
+            .result
+            .is_ok()
+    );
+    plan.when(involving(&members), "2015-10-01").then_invalid(
+        "membersInvolved",
+        "lists 501 municipalities; an action involves at most 500",
+    );
+    let mut revised = revise_project_period(years(2016, 2018));
+    if let CommandBody::ReviseAction {
+        members_involved, ..
+    } = &mut revised
+    {
+        *members_involved = members.iter().map(|k| kommune(k)).collect();
+    }
+    plan.and(&[digital_dialog_project()])
+        .when(revised, "2016-01-01")
+        .then_invalid(
+            "membersInvolved",
+            "lists 501 municipalities; an action involves at most 500",
+        );
+}
+
+// ---------------------------------------------------------------------------
 // Values: invalid ones cannot be constructed.
 // ---------------------------------------------------------------------------
 
