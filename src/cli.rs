@@ -222,7 +222,8 @@ pub enum TokenCommand {
         #[command(flatten)]
         db: DbArg,
         /// A unique name, recorded as the actor (`token:<name>`) of every
-        /// change made with the token, e.g. "kari.nordmann".
+        /// change made with the token, e.g. "kari.nordmann": a–z, 0–9, '.',
+        /// '_' and '-', starting with a letter, and not an id.
         #[arg(long)]
         name: String,
         #[arg(long, value_enum)]
@@ -233,11 +234,11 @@ pub enum TokenCommand {
     },
     /// List every token (never the secrets), revoked ones too.
     List(DbArg),
-    /// Revoke a token by name or id; it stops working within seconds.
+    /// Revoke a token by id or name; it stops working within seconds.
     Revoke {
         #[command(flatten)]
         db: DbArg,
-        /// The token's name or id.
+        /// The token's id (matched first) or name.
         token: String,
     },
 }
