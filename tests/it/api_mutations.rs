@@ -663,6 +663,44 @@ async fn renaming_a_working_group_to_a_multiline_name_is_rejected() {
     .is_invalid("name", "name: must be a single line");
 }
 
+/// Broke: a right-to-left override in a title was stored and shown to the
+/// public, reading other than it was stored.
+#[tokio::test]
+async fn a_title_or_reason_with_a_bidirectional_control_is_rejected() {
+    let (app, scenario) = kongsbergregionen().await;
+
+    refused(
+        &app,
+        RENAME_ORGANIZATION,
+        json!({ "id": scenario.organization, "name": "Kongsberg\u{202E}regionen" }),
+    )
+    .await
+    .is_invalid(
+        "name",
+        "name: contains 'U+202E', an invisible formatting character that would make the text read other than it is stored",
+    );
+    refused(
+        &app,
+        REWORD_GOAL,
+        json!({ "id": scenario.goal, "wording": "Kommunene har\u{2066} automatiserte prosesser", "reason": "ok" }),
+    )
+    .await
+    .is_invalid(
+        "wording",
+        "wording: contains 'U+2066', an invisible formatting character that would make the text read other than it is stored",
+    );
+    refused(
+        &app,
+        REWORD_GOAL,
+        json!({ "id": scenario.goal, "wording": "Kommunene har automatiserte prosesser", "reason": "vedtak\u{200F}" }),
+    )
+    .await
+    .is_invalid(
+        "reason",
+        "reason: contains 'U+200F', an invisible formatting character that would make the text read other than it is stored",
+    );
+}
+
 #[tokio::test]
 async fn renaming_an_unknown_working_group_is_not_found() {
     let app = spawn_app().await;

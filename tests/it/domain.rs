@@ -2479,6 +2479,84 @@ fn a_text_holds_no_control_characters_but_line_breaks_and_tabs() {
     );
 }
 
+/// A title shown to the public must read as it is stored: a right-to-left
+/// override can make "Digital dialog" of other letters in another order,
+/// and a zero-width space makes two titles that look the same differ.
+#[test]
+fn a_text_holds_no_bidirectional_controls_or_other_invisible_formatting() {
+    let invisible = [
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{200B}',
+        '\u{2060}',
+        '\u{FEFF}',
+        '\u{2062}',
+        '\u{FFF9}',
+        '\u{E0041}',
+    ];
+    for c in invisible {
+        let raw = format!("Digital{c}dialog");
+        let message = format!(
+            "contains 'U+{:04X}', an invisible formatting character that would make the text read other than it is stored",
+            u32::from(c)
+        );
+        rejected(Text::title("title", &raw), "title", &message);
+        rejected(Text::prose("wording", &raw), "wording", &message);
+    }
+}
+
+#[test]
+fn ordinary_norwegian_text_with_its_punctuation_is_accepted() {
+    for raw in [
+        "Økt bruk av «digitale» tjenester – også i Åmli og Bø …",
+        "Kongsberg/Notodden: 50 % færre papirskjema (jf. § 3-2)",
+        // A soft hyphen, as word processors break long compounds.
+        "Regional digitaliserings\u{AD}strategi",
+        // An emoji joined with a zero-width joiner.
+        "Kompetanseløft for saksbehandlere 👩\u{200D}💻",
+        "Ressursbruk ≥ 1 årsverk, ca. 2 mill. kr",
+    ] {
+        assert_eq!(title(raw).as_str(), raw);
+        assert_eq!(prose(raw).as_str(), raw);
+    }
+}
+
+/// The log is never rewritten: a text recorded before invisible formatting
+/// was refused is read back as it was written, while a control character,
+/// never accepted, still is not.
+#[test]
+fn a_recorded_text_is_read_back_under_the_rules_it_was_recorded_under() {
+    let recorded = "Digital\u{202E}dialog";
+    assert_eq!(
+        Text::recorded_title("title", recorded).unwrap().as_str(),
+        recorded
+    );
+    assert_eq!(
+        Text::recorded_prose("wording", recorded).unwrap().as_str(),
+        recorded
+    );
+    rejected(
+        Text::recorded_title("title", "Digital\u{7}dialog"),
+        "title",
+        "contains control characters",
+    );
+    rejected(
+        Text::recorded_title("title", "Digital\ndialog"),
+        "title",
+        "must be a single line",
+    );
+}
+
 #[test]
 fn a_prose_text_is_at_most_20000_characters() {
     assert!(Text::prose("description", &"å".repeat(Text::PROSE_MAX)).is_ok());
