@@ -237,7 +237,8 @@ pub enum TokenCommand {
         #[command(flatten)]
         db: DbArg,
         /// A unique name, recorded as the actor (`token:<name>`) of every
-        /// change made with the token, e.g. "kari.nordmann".
+        /// change made with the token, e.g. "kari.nordmann": a–z, 0–9, '.',
+        /// '_' and '-', starting with a letter, and not an id.
         #[arg(long)]
         name: String,
         #[arg(long, value_enum)]
@@ -248,11 +249,11 @@ pub enum TokenCommand {
     },
     /// List every token (never the secrets), revoked ones too.
     List(DbArg),
-    /// Revoke a token by name or id; it stops working within seconds.
+    /// Revoke a token by id or name; it stops working within seconds.
     Revoke {
         #[command(flatten)]
         db: DbArg,
-        /// The token's name or id.
+        /// The token's id (matched first) or name.
         token: String,
     },
 }
@@ -550,8 +551,9 @@ fn export_strategy(
     use crate::report::tables;
     if let ExportFormat::Html | ExportFormat::Markdown = format {
         let year = year.context("the annual report needs --year")?;
+        let year = crate::domain::Year::new(year.into()).map_err(|e| anyhow::anyhow!("--{e}"))?;
         let report = crate::report::annual_report(reader, strategy, year, as_of)?
-            .with_context(|| format!("no strategy '{strategy}' per 31.12.{year}"))?;
+            .with_context(|| format!("no strategy '{strategy}' per 31.12.{}", year.get()))?;
         let text = match format {
             ExportFormat::Html => crate::report::to_html(&report),
             _ => crate::report::to_markdown(&report),

@@ -20,6 +20,10 @@ pub const SECRET_PREFIX: &str = "spb_";
 /// Longest token name.
 pub const NAME_MAX: usize = 100;
 
+/// The shortest run of hex digits that makes a name look like an id: the
+/// length of a UUID without its hyphens (a secret or a hash is longer).
+const HEX_RUN_MAX: usize = 32;
+
 /// A token as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -40,8 +44,19 @@ pub struct NewToken {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("the name must be 1 to {NAME_MAX} characters without control characters")]
-    BadName,
+    #[error("a token name is 1 to {NAME_MAX} characters, not {0}")]
+    NameLength(usize),
+    /// The name quoted with anything invisible or unusual escaped, so the
+    /// message shows what was given rather than what it looks like.
+    #[error(
+        "'{}' is not a token name: a token name may only hold a–z, 0–9, '.', '_' and '-' and must start with a letter",
+        .0.escape_debug()
+    )]
+    NameCharacters(String),
+    #[error(
+        "'{0}' is not a token name: it could be taken for a token's id (a UUID, or {HEX_RUN_MAX} or more hex digits in a row)"
+    )]
+    NameLikeId(String),
     #[error("a token named '{0}' exists already (names are never reused)")]
     NameTaken(String),
     #[error("an editor needs at least one --organization")]
@@ -52,12 +67,53 @@ pub enum TokenError {
     UnknownOrganization(Uuid),
     #[error("no token is named or has the id '{0}'")]
     NotFound(String),
+    /// A name given before names were checked may be another token's id.
+    #[error(
+        "'{given}' is both the id of token '{id_of}' and the name of token '{name_of}' (by id); give '{id_spelled_otherwise}' to revoke the first or '{name_of}' to revoke the second"
+    )]
+    Ambiguous {
+        given: String,
+        /// The name of the token with that id, escaped: it was not checked.
+        id_of: String,
+        /// The id of the token with that name.
+        name_of: Uuid,
+        /// The first token's id in a spelling that is no token's name.
+        id_spelled_otherwise: String,
+    },
     #[error("token '{0}' was revoked already")]
     AlreadyRevoked(String),
     #[error("the operating system's random source failed: {0}")]
     Random(String),
     #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// Checks a new token's name. Names are recorded as the actor
+/// (`token:<name>`) of every change, shown in the log and in `token list`,
+/// and `token revoke` takes a name or an id, so a name is a plain slug such
+/// as `kari.nordmann`: nothing invisible, no look-alike letters, no bidi
+/// controls, and nothing that reads as an id.
+pub fn check_name(name: &str) -> Result<(), TokenError> {
+    let length = name.chars().count();
+    if !(1..=NAME_MAX).contains(&length) {
+        return Err(TokenError::NameLength(length));
+    }
+    let mut bytes = name.bytes();
+    let starts_with_letter = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
+    let slug = bytes
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    if !(starts_with_letter && slug) {
+        return Err(TokenError::NameCharacters(name.to_owned()));
+    }
+    let longest_hex_run = name
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if Uuid::parse_str(name).is_ok() || longest_hex_run >= HEX_RUN_MAX {
+        return Err(TokenError::NameLikeId(name.to_owned()));
+    }
+    Ok(())
 }
 
 /// SHA-256 of a secret, as stored.
@@ -74,9 +130,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<NewToken, TokenError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(TokenError::BadName);
-    }
+    check_name(name)?;
     match (role, organizations.is_empty()) {
         (Role::Editor, true) => return Err(TokenError::EditorWithoutOrganization),
         (Role::Editor, false) | (_, true) => {}
@@ -145,21 +199,50 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, TokenError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Revokes a token by name or id; from then on it signs nobody in.
+/// Revokes a token by id (in any spelling of a UUID) or by name; from then
+/// on it signs nobody in.
+///
+/// An id is looked up first. A name can no longer be an id, but a token
+/// named before names were checked may be named with another token's id:
+/// then the two readings are refused as ambiguous rather than one of them
+/// picked, so that nobody revokes the wrong token.
 pub fn revoke(
     conn: &Connection,
     name_or_id: &str,
     now: DateTime<Utc>,
 ) -> Result<TokenInfo, TokenError> {
-    let info = conn
-        .query_row(
+    let given = name_or_id.trim();
+    let find = |sql: &str, value: String| conn.query_row(sql, [value], row_info).optional();
+    let by_id = match Uuid::parse_str(given) {
+        Ok(id) => find(
             "SELECT id, name, role, organizations, created_at, revoked_at FROM tokens \
-             WHERE name = ?1 OR id = ?1",
-            [name_or_id.trim()],
-            row_info,
-        )
-        .optional()?
-        .ok_or_else(|| TokenError::NotFound(name_or_id.to_owned()))?;
+             WHERE id = ?1",
+            id.to_string(),
+        )?,
+        Err(_) => None,
+    };
+    let by_name = find(
+        "SELECT id, name, role, organizations, created_at, revoked_at FROM tokens \
+         WHERE name = ?1",
+        given.to_owned(),
+    )?;
+    let info = match (by_id, by_name) {
+        (Some(by_id), Some(by_name)) if by_id.id != by_name.id => {
+            let hyphenated = by_id.id.hyphenated().to_string();
+            return Err(TokenError::Ambiguous {
+                given: given.to_owned(),
+                id_of: by_id.name.escape_debug().to_string(),
+                name_of: by_name.id,
+                id_spelled_otherwise: if given == hyphenated {
+                    by_id.id.simple().to_string()
+                } else {
+                    hyphenated
+                },
+            });
+        }
+        (Some(info), _) | (None, Some(info)) => info,
+        (None, None) => return Err(TokenError::NotFound(given.to_owned())),
+    };
     if info.revoked_at.is_some() {
         return Err(TokenError::AlreadyRevoked(info.name));
     }

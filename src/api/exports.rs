@@ -11,17 +11,33 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::http::HttpState;
+use crate::domain::Year;
 use crate::read::{self, Moment};
 
+/// The query string of a download. A parameter that is not what it says
+/// (`year=abc`, `validAt=2021-02-30`, `asOf=yesterday`, a number too large
+/// for an `i64`) is refused by axum's `Query` with 400 and a message naming it.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportParams {
-    /// The report's year (status per 31.12).
-    year: Option<i32>,
+    /// The report's year (status per 31.12): any whole number here, so that
+    /// `Year::new` refuses one outside the product's years with its message.
+    year: Option<i64>,
     /// The world at this date (plan file; default: every date).
     valid_at: Option<NaiveDate>,
     /// What the system knew at this instant (default: now).
     as_of: Option<DateTime<Utc>>,
+}
+
+impl ExportParams {
+    /// `validAt` kept within the dates a question can name, as the GraphQL
+    /// `validAt` is: the read models compare dates as four-digit-year text,
+    /// so 0001-01-01 and "+99999-01-01" would otherwise sort wrongly and
+    /// find nothing.
+    fn valid_at(&self) -> Option<NaiveDate> {
+        self.valid_at
+            .map(|date| date.clamp(read::FIRST_DATE, read::LAST_DATE))
+    }
 }
 
 pub fn routes() -> Router<HttpState> {
@@ -66,6 +82,7 @@ async fn report(
             "give the report's year: ?year=2021".into(),
         )
     })?;
+    let year = Year::new(year).map_err(|e| problem(StatusCode::BAD_REQUEST, e.to_string()))?;
     let as_of = params.as_of;
     let found = state
         .app
@@ -83,7 +100,7 @@ async fn report(
     found.ok_or_else(|| {
         problem(
             StatusCode::NOT_FOUND,
-            format!("no strategy '{id}' per 31.12.{year}"),
+            format!("no strategy '{id}' per 31.12.{}", year.get()),
         )
     })
 }
@@ -126,7 +143,7 @@ async fn plan_file(
     Path(id): Path<Uuid>,
     Query(params): Query<ExportParams>,
 ) -> Response {
-    let (valid_at, as_of) = (params.valid_at, params.as_of);
+    let (valid_at, as_of) = (params.valid_at(), params.as_of);
     let text = state
         .app
         .read(move |conn| {
@@ -156,7 +173,7 @@ async fn table_file(
     Path((id, table)): Path<(Uuid, String)>,
     Query(params): Query<ExportParams>,
 ) -> Response {
-    let (valid_at, as_of) = (params.valid_at, params.as_of);
+    let (valid_at, as_of) = (params.valid_at(), params.as_of);
     let views = state
         .app
         .read(move |conn| {

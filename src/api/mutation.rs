@@ -13,7 +13,7 @@ use super::query::{
     self, Action, Benefit, FocusArea, Goal, Indicator, Organization, Strategy, WorkingGroup, app,
     clock,
 };
-use super::scalars::Date;
+use super::scalars::{self, Date};
 use super::{ApiError, ApiResult};
 use crate::access::{Refusal, Viewer};
 use crate::domain::{self, CommandBody, Text};
@@ -26,7 +26,7 @@ pub struct CommandOptions {
     /// The version of the changed entity you saw; if it has changed since,
     /// the mutation fails with CONFLICT and the current version. 0 means
     /// "must not exist yet".
-    pub expected_version: Option<u64>,
+    pub expected_version: Option<i64>,
     /// Idempotency key: the same mutation sent again with the same id
     /// appends nothing and returns the first result.
     pub command_id: Option<Uuid>,
@@ -144,22 +144,22 @@ fn field<T>(name: &str, result: Result<T, domain::DomainError>) -> ApiResult<T> 
     })
 }
 
-fn period(start: i32, end: i32) -> ApiResult<domain::Period> {
-    let start = field("startYear", domain::Year::new(start.into()))?;
-    let end = field("endYear", domain::Year::new(end.into()))?;
+fn period(start: i64, end: i64) -> ApiResult<domain::Period> {
+    let start = field("startYear", domain::Year::new(start))?;
+    let end = field("endYear", domain::Year::new(end))?;
     field("endYear", domain::Period::new(start, end))
 }
 
-fn year(name: &str, year: i32) -> ApiResult<domain::Year> {
-    field(name, domain::Year::new(year.into()))
+fn year(name: &str, year: i64) -> ApiResult<domain::Year> {
+    field(name, domain::Year::new(year))
 }
 
 fn kommune(name: &str, raw: &str) -> ApiResult<domain::Kommunenummer> {
     field(name, domain::Kommunenummer::parse(raw))
 }
 
-fn area_number(name: &str, number: i32) -> ApiResult<domain::AreaNumber> {
-    field(name, domain::AreaNumber::new(number.into()))
+fn area_number(name: &str, number: i64) -> ApiResult<domain::AreaNumber> {
+    field(name, domain::AreaNumber::new(number))
 }
 
 fn goal_number(name: &str, raw: &str) -> ApiResult<domain::GoalNumber> {
@@ -204,8 +204,36 @@ fn members(raw: &[String]) -> ApiResult<Vec<domain::Kommunenummer>> {
     raw.iter().map(|k| kommune("membersInvolved", k)).collect()
 }
 
+/// An amount of kroner. The domain takes up to a trillion (a plan file may
+/// hold one), but an `Int` carries at most 2 147 483 647: more than 600
+/// times the largest budget line of the demo data, for one action, year
+/// and category.
 fn nok(field: &'static str, kroner: i64) -> ApiResult<domain::Nok> {
+    if kroner > scalars::INT_MAX {
+        return Err(ApiError::validation(
+            field,
+            format!(
+                "'{kroner}' is above {}, the largest amount an Int carries",
+                scalars::INT_MAX
+            ),
+        ));
+    }
     Ok(domain::Nok::from_kroner(field, kroner)?)
+}
+
+/// Days between measurements: the domain's rule (1 to 3660) is in
+/// `decide`; a number that is not even a `u16` is refused here with the
+/// same words.
+fn update_every_days(days: Option<i64>) -> ApiResult<Option<u16>> {
+    days.map(|days| {
+        u16::try_from(days).map_err(|_| {
+            ApiError::validation(
+                "updateEveryDays",
+                format!("'{days}' is not between 1 and 3660 days"),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// Submits one command and returns the receipt and the moment to show the
@@ -234,9 +262,13 @@ async fn submit(
     let today = clock(ctx).await?.today;
     let effective = options.effective_at.map(NaiveDate::from).unwrap_or(today);
     let target = body.target();
+    let expected_version = options
+        .expected_version
+        .map(|version| scalars::count("expectedVersion", version))
+        .transpose()?;
     let submission = Submission {
         command: domain::Command { effective, body },
-        expected_version: options.expected_version,
+        expected_version,
         command_id: options.command_id.unwrap_or_else(Uuid::now_v7),
         actor,
         reason: options.reason.clone().filter(|r| !r.trim().is_empty()),
@@ -529,9 +561,9 @@ pub struct DraftStrategyInput {
     /// Its title.
     pub title: String,
     /// First year of the period.
-    pub start_year: i32,
+    pub start_year: i64,
     /// Last year of the period.
-    pub end_year: i32,
+    pub end_year: i64,
     /// Its vision (visjon).
     pub vision: Option<String>,
     /// The strategy it succeeds.
@@ -548,9 +580,9 @@ pub struct ReviseStrategyInput {
     /// Its title.
     pub title: String,
     /// First year of the period.
-    pub start_year: i32,
+    pub start_year: i64,
     /// Last year of the period.
-    pub end_year: i32,
+    pub end_year: i64,
     /// Its vision.
     pub vision: Option<String>,
     #[graphql(flatten)]
@@ -585,7 +617,7 @@ pub struct DefineFocusAreaInput {
     /// The strategy.
     pub strategy_id: Uuid,
     /// Its number in the strategy, 1–99.
-    pub number: i32,
+    pub number: i64,
     /// Its title.
     pub title: String,
     /// Its description and rationale.
@@ -613,7 +645,7 @@ pub struct RenumberFocusAreaInput {
     /// The area.
     pub id: Uuid,
     /// The new number, 1–99, not used by another area of the strategy.
-    pub number: i32,
+    pub number: i64,
     #[graphql(flatten)]
     pub options: CommandOptions,
 }
@@ -728,7 +760,7 @@ pub struct DefineIndicatorInput {
     /// Date of the baseline.
     pub baseline_on: Option<Date>,
     /// Expected days between measurements (1–3660).
-    pub update_every_days: Option<u16>,
+    pub update_every_days: Option<i64>,
     #[graphql(flatten)]
     pub options: CommandOptions,
 }
@@ -780,9 +812,9 @@ pub struct PlanActionInput {
     #[graphql(default)]
     pub members_involved: Vec<String>,
     /// First year.
-    pub start_year: i32,
+    pub start_year: i64,
     /// Last year.
-    pub end_year: i32,
+    pub end_year: i64,
     /// The goals it serves.
     #[graphql(default)]
     pub goal_ids: Vec<Uuid>,
@@ -810,9 +842,9 @@ pub struct ReviseActionInput {
     #[graphql(default)]
     pub members_involved: Vec<String>,
     /// First year.
-    pub start_year: i32,
+    pub start_year: i64,
     /// Last year.
-    pub end_year: i32,
+    pub end_year: i64,
     /// Whether it retires a legacy system (sanering).
     #[graphql(default)]
     pub decommissioning: bool,
@@ -850,7 +882,7 @@ pub struct SetBudgetLineInput {
     /// The action.
     pub id: Uuid,
     /// The year, inside the action's period.
-    pub year: i32,
+    pub year: i64,
     /// The cost category.
     pub category: BudgetCategory,
     /// Planned amount, whole NOK, not negative.
@@ -1246,7 +1278,7 @@ impl MutationRoot {
             unit: title("unit", &input.unit)?,
             direction: input.direction.into(),
             baseline,
-            update_every_days: input.update_every_days,
+            update_every_days: update_every_days(input.update_every_days)?,
         };
         Ok(indicator_payload(ctx, id, &input.options, body).await?)
     }

@@ -178,7 +178,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last organization of the previous page.")] after: Option<
             String,
         >,
@@ -243,7 +243,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last strategy of the previous page.")] after: Option<
             String,
         >,
@@ -319,7 +319,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -349,7 +349,7 @@ impl QueryRoot {
         #[graphql(
             desc = "Page size; default and most: the server's page limit (100 unless configured)."
         )]
-        first: Option<i32>,
+        first: Option<i64>,
         #[graphql(desc = "Cursor of the last event of the previous page.")] after: Option<String>,
     ) -> FieldResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
         let filter = EventFilter {
@@ -369,12 +369,13 @@ impl QueryRoot {
     async fn verify_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The checkpoint's position.")] against_position: Option<u64>,
+        #[graphql(desc = "The checkpoint's position.")] against_position: Option<i64>,
         #[graphql(desc = "The checkpoint's chain hash (hex).")] against_hash: Option<String>,
     ) -> FieldResult<VerifyResult> {
         let checkpoint = match (against_position, against_hash) {
             (None, None) => None,
             (Some(position), Some(hash)) => {
+                let position = super::scalars::count("againstPosition", position)?;
                 let hash = hex::decode(&hash)
                     .ok()
                     .and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok())
@@ -478,35 +479,60 @@ impl QueryRoot {
 }
 
 /// The page size asked for: the server's largest page when not given,
-/// refused above it.
-fn page_size(ctx: &Context<'_>, first: Option<i32>) -> ApiResult<usize> {
+/// refused above it. `first` is an `Int` read as an `i64` (see `scalars`),
+/// so that 2^40 is refused here, naming the field.
+fn page_size(ctx: &Context<'_>, first: Option<i64>) -> ApiResult<usize> {
     let most = app(ctx).settings.limits.max_page_size;
     match first {
         None => Ok(most),
-        Some(n) if n >= 0 && n as usize <= most => Ok(n as usize),
-        Some(n) => Err(ApiError::validation(
-            "first",
-            format!("'{n}' is not between 0 and {most}, the largest page this server returns"),
-        )),
+        Some(n) => usize::try_from(n)
+            .ok()
+            .filter(|&size| size <= most)
+            .ok_or_else(|| {
+                ApiError::validation(
+                    "first",
+                    format!(
+                        "'{n}' is not between 0 and {most}, the largest page this server returns"
+                    ),
+                )
+            }),
     }
 }
 
 /// Offset and size of a page of a list whose cursors are offsets.
 fn page_bounds(
     ctx: &Context<'_>,
-    first: Option<i32>,
+    first: Option<i64>,
     after: Option<String>,
 ) -> ApiResult<(usize, usize)> {
     let size = page_size(ctx, first)?;
     let offset = match after {
         None => 0,
-        Some(cursor) => {
-            cursor.parse::<usize>().map_err(|_| {
-                ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
-            })? + 1
-        }
+        // The page starts after the cursor's node. Checked, because a
+        // cursor of usize::MAX plus one wrapped round to the first page.
+        Some(raw) => usize::try_from(cursor(&raw)?)
+            .ok()
+            .and_then(|last| last.checked_add(1))
+            .ok_or_else(|| not_a_cursor(&raw))?,
     };
-    Ok((offset, size))
+    // The callers look one node past the page (offset + size); keep that sum
+    // representable even for a server configured with a boundless page.
+    Ok((offset, size.min(usize::MAX - offset)))
+}
+
+/// The number a cursor holds: a log position for events, an offset for
+/// other lists. Both are SQLite integers, so a cursor is at most
+/// `i64::MAX`; anything else (a sign, a fraction, a larger number) was not
+/// made by this API.
+fn cursor(raw: &str) -> ApiResult<u64> {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|&n| i64::try_from(n).is_ok())
+        .ok_or_else(|| not_a_cursor(raw))
+}
+
+fn not_a_cursor(raw: &str) -> ApiError {
+    ApiError::validation("after", format!("'{raw}' is not a cursor from this API"))
 }
 
 /// A page of nodes whose cursors are their offsets in the whole list.
@@ -527,15 +553,13 @@ fn paged<T: async_graphql::OutputType>(
 async fn events_page(
     ctx: &Context<'_>,
     mut filter: EventFilter,
-    first: Option<i32>,
+    first: Option<i64>,
     after: Option<String>,
 ) -> ApiResult<Connection<String, LogEvent, EmptyFields, EmptyFields>> {
     let size = page_size(ctx, first)?;
     filter.after_position = match after {
         None => 0,
-        Some(cursor) => cursor.parse().map_err(|_| {
-            ApiError::validation("after", format!("'{cursor}' is not a cursor from this API"))
-        })?,
+        Some(raw) => cursor(&raw)?,
     };
     let clock = clock(ctx).await?;
     filter.limit = Some(size as u64 + 1);

@@ -115,6 +115,43 @@ impl CommandBody {
     }
 }
 
+/// The longest list a command may carry. No real strategy comes near them
+/// (the demo plans link an action to at most 7 goals and involve at most 8
+/// municipalities, and split or merge no goal); they keep one request from
+/// appending thousands of events, as a split into 20 000 parts did, or from
+/// making one event of megabytes.
+pub mod limits {
+    /// Goals a goal is split into.
+    pub const SPLIT_PARTS: usize = 20;
+    /// Goals merged into one.
+    pub const MERGE_SOURCES: usize = 20;
+    /// Goals an action serves, whether listed when it is planned or linked
+    /// one by one later.
+    pub const ACTION_GOALS: usize = 100;
+    /// Municipalities involved in an action: more than Norway has had since
+    /// the mergers of the 1960s (357 in 2024), so more than a cooperation
+    /// can have as members.
+    pub const MEMBERS_INVOLVED: usize = 500;
+}
+
+/// Refuses a list of more than `max` `items`, before any of them is looked
+/// at: "lists 21 goals; a split makes at most 20".
+fn at_most<T>(
+    field: &'static str,
+    list: &[T],
+    max: usize,
+    items: &str,
+    rule: &str,
+) -> Result<(), DomainError> {
+    if list.len() > max {
+        return Err(DomainError::invalid(
+            field,
+            format!("lists {} {items}; {rule} at most {max}", list.len()),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks `command` against `state` (its organization) and returns the
 /// events it causes, or why it was refused.
 pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainError> {
@@ -500,6 +537,13 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             action_period_inside(plan, period)?;
             action_owner_and_members(state, owner, &members_involved, on)?;
             area_in_strategy(state, focus_area, strategy, on)?;
+            at_most(
+                "goals",
+                &goals,
+                limits::ACTION_GOALS,
+                "goals",
+                "an action serves",
+            )?;
             let mut seen = HashSet::new();
             for goal in &goals {
                 goal_in_strategy(state, "goals", *goal, strategy, on)?;
@@ -564,6 +608,16 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
                 return Err(DomainError::invalid(
                     "goal",
                     format!("goal '{goal}' is already linked"),
+                ));
+            }
+            if action.goals.len() >= limits::ACTION_GOALS {
+                return Err(DomainError::invalid(
+                    "goal",
+                    format!(
+                        "action '{id}' serves {} goals already; an action serves at most {}",
+                        action.goals.len(),
+                        limits::ACTION_GOALS
+                    ),
                 ));
             }
             Event::ActionLinkedToGoal { id, goal }
@@ -841,6 +895,13 @@ fn action_owner_and_members(
     if let Some(group) = owner {
         working_group(state, "owner", group, on)?;
     }
+    at_most(
+        "membersInvolved",
+        members,
+        limits::MEMBERS_INVOLVED,
+        "municipalities",
+        "an action involves",
+    )?;
     let mut seen = HashSet::new();
     for member in members {
         let active = state
@@ -912,6 +973,13 @@ fn merge_goals(
             "a merge needs at least two goals",
         ));
     }
+    at_most(
+        "sources",
+        &sources,
+        limits::MERGE_SOURCES,
+        "goals",
+        "a merge takes",
+    )?;
     let mut seen = HashSet::new();
     for source in &sources {
         let goal = never_retired_goal(state, "sources", *source, on)?;
@@ -959,6 +1027,7 @@ fn split_goal(
             "a split needs at least two goals",
         ));
     }
+    at_most("into", &into, limits::SPLIT_PARTS, "goals", "a split makes")?;
     let mut ids = HashSet::new();
     let mut numbers = HashSet::new();
     for part in &into {

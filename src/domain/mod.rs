@@ -10,7 +10,7 @@ mod state;
 mod values;
 
 pub use command::{Command, CommandBody, GoalPart, IndicatorSubject, Measurement};
-pub use decide::decide;
+pub use decide::{decide, limits};
 pub use event::{Event, StreamKind};
 pub use state::*;
 pub use values::*;

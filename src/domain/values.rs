@@ -63,10 +63,21 @@ id_type!(
     BenefitId
 );
 
-/// Free text with a bounded length, trimmed, never empty, and without control
-/// characters other than line breaks and tabs.
+/// Free text with a bounded length, trimmed, never empty, without control
+/// characters other than line breaks and tabs, and without invisible
+/// formatting characters: a title shown to the public reads as it is stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Text(String);
+
+/// Which rules a text is held to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    /// Everything a new text must be.
+    New,
+    /// What a text had to be when events were first recorded: without the
+    /// refusal of invisible formatting characters, which came later.
+    Recorded,
+}
 
 impl Text {
     /// Longest title or name, in characters.
@@ -76,19 +87,40 @@ impl Text {
 
     /// A short, single-line text such as a name or title.
     pub fn title(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-        let text = Self::parse(field, raw, Self::TITLE_MAX)?;
+        Self::title_under(Rules::New, field, raw)
+    }
+
+    /// A longer text such as a description, justification or note.
+    pub fn prose(field: &'static str, raw: &str) -> Result<Self, DomainError> {
+        Self::parse(Rules::New, field, raw, Self::PROSE_MAX)
+    }
+
+    /// A title read back from the log. The log is never rewritten, so an
+    /// event recorded before invisible formatting characters were refused
+    /// is read as it was written, not refused as corrupt.
+    pub fn recorded_title(field: &'static str, raw: &str) -> Result<Self, DomainError> {
+        Self::title_under(Rules::Recorded, field, raw)
+    }
+
+    /// A longer text read back from the log (see `recorded_title`).
+    pub fn recorded_prose(field: &'static str, raw: &str) -> Result<Self, DomainError> {
+        Self::parse(Rules::Recorded, field, raw, Self::PROSE_MAX)
+    }
+
+    fn title_under(rules: Rules, field: &'static str, raw: &str) -> Result<Self, DomainError> {
+        let text = Self::parse(rules, field, raw, Self::TITLE_MAX)?;
         if text.0.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
             return Err(DomainError::invalid(field, "must be a single line"));
         }
         Ok(text)
     }
 
-    /// A longer text such as a description, justification or note.
-    pub fn prose(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-        Self::parse(field, raw, Self::PROSE_MAX)
-    }
-
-    fn parse(field: &'static str, raw: &str, max: usize) -> Result<Self, DomainError> {
+    fn parse(
+        rules: Rules,
+        field: &'static str,
+        raw: &str,
+        max: usize,
+    ) -> Result<Self, DomainError> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(DomainError::invalid(field, "must not be empty"));
@@ -106,6 +138,17 @@ impl Text {
         {
             return Err(DomainError::invalid(field, "contains control characters"));
         }
+        if rules == Rules::New
+            && let Some(c) = trimmed.chars().find(|&c| invisible_formatting(c))
+        {
+            return Err(DomainError::invalid(
+                field,
+                format!(
+                    "contains 'U+{:04X}', an invisible formatting character that would make the text read other than it is stored",
+                    u32::from(c)
+                ),
+            ));
+        }
         Ok(Self(trimmed.to_owned()))
     }
 
@@ -118,6 +161,36 @@ impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Characters that change how a text reads without being seen: the
+/// bidirectional embeddings, overrides, isolates and marks (which can make a
+/// title read in another order than it is stored), the zero-width space and
+/// word joiner, the byte order mark, invisible operators, interlinear
+/// annotation and tag characters: the format characters (Unicode category
+/// Cf) that Norwegian text has no use for. (Tags also spell the flags of
+/// England, Scotland and Wales; those three emoji are the price.)
+///
+/// Left alone on purpose: the soft hyphen U+00AD, which word processors put
+/// into long compounds and which shows as a hyphen at a line break, and the
+/// zero-width non-joiner and joiner U+200C and U+200D, which emoji sequences
+/// and some scripts need. Letters, «», –, … and æøå are ordinary text.
+fn invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'                     // Arabic letter mark
+        | '\u{180E}'                   // Mongolian vowel separator
+        | '\u{200B}'                   // zero width space
+        | '\u{200E}'..='\u{200F}'      // left-to-right, right-to-left mark
+        | '\u{202A}'..='\u{202E}'      // embeddings, pop, overrides
+        | '\u{2060}'..='\u{2064}'      // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'      // isolates, pop
+        | '\u{206A}'..='\u{206F}'      // deprecated shaping controls
+        | '\u{FEFF}'                   // zero width no-break space, BOM
+        | '\u{FFF9}'..='\u{FFFB}'      // interlinear annotation
+        | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}'    // tags
+    )
 }
 
 /// The number of a goal within its focus area as the documents write it:

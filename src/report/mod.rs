@@ -13,7 +13,7 @@ pub mod tables;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::domain::GoalStatus;
+use crate::domain::{GoalStatus, Year};
 use crate::read::{self, Attainment, Moment, OrganizationView, ReadError, StrategyView};
 
 pub use html::to_html;
@@ -41,12 +41,16 @@ fn year_end(year: i32) -> NaiveDate {
 }
 
 /// Reads the report of `strategy` for `year`, as the log stood at `as_of`.
+///
+/// A `Year`, not any number: a year such as -2147483648 has no 31 December
+/// to report on (and no year before it).
 pub fn annual_report(
     conn: &Connection,
     strategy: uuid::Uuid,
-    year: i32,
+    year: Year,
     as_of: u64,
 ) -> Result<Option<AnnualReport>, ReadError> {
+    let year = year.get();
     let (position, hash) = match read::chain_at(conn, as_of)? {
         Some((p, h)) => (p, Some(hex::encode(h))),
         None => (0, None),

@@ -726,7 +726,7 @@ impl Payload for OrganizationRegistered {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::OrganizationRegistered {
             id: OrganizationId(self.id),
-            name: Text::title("name", &self.name)?,
+            name: Text::recorded_title("name", &self.name)?,
         })
     }
 }
@@ -750,7 +750,7 @@ impl Payload for OrganizationRenamed {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::OrganizationRenamed {
             id: OrganizationId(self.id),
-            name: Text::title("name", &self.name)?,
+            name: Text::recorded_title("name", &self.name)?,
         })
     }
 }
@@ -776,7 +776,7 @@ impl Payload for MemberJoined {
         Ok(Event::MemberJoined {
             organization: OrganizationId(self.organization),
             kommunenummer: Kommunenummer::parse(&self.kommunenummer)?,
-            name: Text::title("name", &self.name)?,
+            name: Text::recorded_title("name", &self.name)?,
         })
     }
 }
@@ -826,7 +826,7 @@ impl Payload for WorkingGroupFormed {
         Ok(Event::WorkingGroupFormed {
             id: WorkingGroupId(self.id),
             organization: OrganizationId(self.organization),
-            name: Text::title("name", &self.name)?,
+            name: Text::recorded_title("name", &self.name)?,
         })
     }
 }
@@ -850,7 +850,7 @@ impl Payload for WorkingGroupRenamed {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::WorkingGroupRenamed {
             id: WorkingGroupId(self.id),
-            name: Text::title("name", &self.name)?,
+            name: Text::recorded_title("name", &self.name)?,
         })
     }
 }
@@ -904,9 +904,9 @@ impl Payload for StrategyDrafted {
         Ok(Event::StrategyDrafted {
             id: StrategyId(self.id),
             organization: OrganizationId(self.organization),
-            title: Text::title("title", &self.title)?,
+            title: Text::recorded_title("title", &self.title)?,
             period: self.period.parse()?,
-            vision: optional("vision", self.vision, Text::prose)?,
+            vision: optional("vision", self.vision, Text::recorded_prose)?,
             predecessor: self.predecessor.map(StrategyId),
         })
     }
@@ -935,9 +935,9 @@ impl Payload for StrategyRevised {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::StrategyRevised {
             id: StrategyId(self.id),
-            title: Text::title("title", &self.title)?,
+            title: Text::recorded_title("title", &self.title)?,
             period: self.period.parse()?,
-            vision: optional("vision", self.vision, Text::prose)?,
+            vision: optional("vision", self.vision, Text::recorded_prose)?,
         })
     }
 }
@@ -961,7 +961,7 @@ impl Payload for StrategyAdopted {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::StrategyAdopted {
             id: StrategyId(self.id),
-            adopted_by: Text::title("adoptedBy", &self.adopted_by)?,
+            adopted_by: Text::recorded_title("adoptedBy", &self.adopted_by)?,
         })
     }
 }
@@ -1013,8 +1013,8 @@ impl Payload for FocusAreaDefined {
             id: FocusAreaId(self.id),
             strategy: StrategyId(self.strategy),
             number: AreaNumber::new(self.number.into())?,
-            title: Text::title("title", &self.title)?,
-            description: optional("description", self.description, Text::prose)?,
+            title: Text::recorded_title("title", &self.title)?,
+            description: optional("description", self.description, Text::recorded_prose)?,
         })
     }
 }
@@ -1040,8 +1040,8 @@ impl Payload for FocusAreaRevised {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::FocusAreaRevised {
             id: FocusAreaId(self.id),
-            title: Text::title("title", &self.title)?,
-            description: optional("description", self.description, Text::prose)?,
+            title: Text::recorded_title("title", &self.title)?,
+            description: optional("description", self.description, Text::recorded_prose)?,
         })
     }
 }
@@ -1099,7 +1099,7 @@ impl Payload for GoalDefined {
             strategy: StrategyId(self.strategy),
             focus_area: FocusAreaId(self.focus_area),
             number: GoalNumber::parse(&self.number)?,
-            wording: Text::prose("wording", &self.wording)?,
+            wording: Text::recorded_prose("wording", &self.wording)?,
             carried_over_from: self.carried_over_from.map(GoalId),
         })
     }
@@ -1169,7 +1169,7 @@ impl Payload for GoalReworded {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::GoalReworded {
             id: GoalId(self.id),
-            wording: Text::prose("wording", &self.wording)?,
+            wording: Text::recorded_prose("wording", &self.wording)?,
         })
     }
 }
@@ -1217,7 +1217,7 @@ impl Payload for GoalAssessed {
         Ok(Event::GoalAssessed {
             id: GoalId(self.id),
             status: GoalStatus::parse(&self.status)?,
-            justification: Text::prose("justification", &self.justification)?,
+            justification: Text::recorded_prose("justification", &self.justification)?,
         })
     }
 }
@@ -1254,8 +1254,8 @@ impl Payload for IndicatorDefined {
         Ok(Event::IndicatorDefined {
             id: IndicatorId(self.id),
             subject: self.subject.into(),
-            name: Text::title("name", &self.name)?,
-            unit: Text::title("unit", &self.unit)?,
+            name: Text::recorded_title("name", &self.name)?,
+            unit: Text::recorded_title("unit", &self.unit)?,
             direction: Direction::parse(&self.direction)?,
             baseline: self.baseline.map(Measurement::parse).transpose()?,
             update_every_days: self.update_every_days,
@@ -1313,7 +1313,7 @@ impl Payload for MeasurementRecorded {
         Ok(Event::MeasurementRecorded {
             id: IndicatorId(self.id),
             value: Quantity::new("value", self.value)?,
-            comment: optional("comment", self.comment, Text::prose)?,
+            comment: optional("comment", self.comment, Text::recorded_prose)?,
         })
     }
 }
@@ -1360,8 +1360,8 @@ impl Payload for ActionPlanned {
             id: ActionId(self.id),
             strategy: StrategyId(self.strategy),
             kind: ActionKind::parse(&self.kind)?,
-            title: Text::title("title", &self.title)?,
-            description: optional("description", self.description, Text::prose)?,
+            title: Text::recorded_title("title", &self.title)?,
+            description: optional("description", self.description, Text::recorded_prose)?,
             owner: self.owner.map(WorkingGroupId),
             focus_area: self.focus_area.map(FocusAreaId),
             members_involved: kommunenumre(&self.members_involved)?,
@@ -1405,8 +1405,8 @@ impl Payload for ActionRevised {
     fn into_event(self) -> Result<Event, DomainError> {
         Ok(Event::ActionRevised {
             id: ActionId(self.id),
-            title: Text::title("title", &self.title)?,
-            description: optional("description", self.description, Text::prose)?,
+            title: Text::recorded_title("title", &self.title)?,
+            description: optional("description", self.description, Text::recorded_prose)?,
             owner: self.owner.map(WorkingGroupId),
             focus_area: self.focus_area.map(FocusAreaId),
             members_involved: kommunenumre(&self.members_involved)?,
@@ -1488,7 +1488,7 @@ impl Payload for ActionStatusChanged {
         Ok(Event::ActionStatusChanged {
             id: ActionId(self.id),
             status: ActionStatus::parse(&self.status)?,
-            note: optional("note", self.note, Text::prose)?,
+            note: optional("note", self.note, Text::recorded_prose)?,
         })
     }
 }
@@ -1578,12 +1578,12 @@ impl Payload for BenefitIdentified {
             action: self.action.map(ActionId),
             stakeholder: Stakeholder::parse(&self.stakeholder)?,
             category: BenefitCategory::parse(&self.category)?,
-            title: Text::title("title", &self.title)?,
-            description: optional("description", self.description, Text::prose)?,
+            title: Text::recorded_title("title", &self.title)?,
+            description: optional("description", self.description, Text::recorded_prose)?,
             priced: self.priced,
             disbenefit: self.disbenefit,
             unexpected: self.unexpected,
-            responsible: optional("responsible", self.responsible, Text::title)?,
+            responsible: optional("responsible", self.responsible, Text::recorded_title)?,
             due: self.due,
         })
     }
@@ -1612,7 +1612,7 @@ impl Payload for BenefitRealisationRecorded {
         Ok(Event::BenefitRealisationRecorded {
             id: BenefitId(self.id),
             status: BenefitStatus::parse(&self.status)?,
-            note: optional("note", self.note, Text::prose)?,
+            note: optional("note", self.note, Text::recorded_prose)?,
         })
     }
 }

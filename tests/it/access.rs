@@ -890,3 +890,182 @@ async fn a_repeated_command_id_tells_an_editor_of_another_organization_nothing()
     assert_eq!(codes(&repeated), ["FORBIDDEN"], "{repeated}");
     assert!(repeated["data"]["assessGoal"].is_null());
 }
+
+// ---------------------------------------------------------------------------
+// Token names: a plain slug, never an id, and revoking picks no guess
+// ---------------------------------------------------------------------------
+
+/// A fresh database with the tokens table.
+fn token_db() -> crate::support::TestDb {
+    let db = crate::support::TestDb::new();
+    drop(db.open());
+    db
+}
+
+fn create(
+    db: &crate::support::TestDb,
+    name: &str,
+) -> Result<sporbar::access::tokens::NewToken, String> {
+    sporbar::access::tokens::create(&db.raw(), name, Role::Reader, &[], chrono::Utc::now())
+        .map_err(|e| e.to_string())
+}
+
+const SLUG_RULE: &str =
+    "a token name may only hold a–z, 0–9, '.', '_' and '-' and must start with a letter";
+
+#[test]
+fn a_token_name_is_a_lowercase_slug_that_starts_with_a_letter() {
+    let db = token_db();
+    for name in [
+        "kari.nordmann",
+        "ola",
+        "test-admin",
+        "fuzz_test",
+        "a",
+        "bench-1764871234567890123",
+        &"k".repeat(100),
+    ] {
+        assert!(create(&db, name).is_ok(), "{name}");
+    }
+    // Trimmed, as before: a name pasted with a space around it is the name.
+    assert_eq!(
+        create(&db, " per\n").unwrap().info.name,
+        "per",
+        "surrounding white space is not part of the name"
+    );
+    for name in [
+        "Kari",
+        "kari nordmann",
+        "1kari",
+        ".kari",
+        "-kari",
+        "kåre",
+        "kari@kommune.no",
+        "kari/../ola",
+    ] {
+        assert_eq!(
+            create(&db, name).unwrap_err(),
+            format!("'{name}' is not a token name: {SLUG_RULE}"),
+            "{name}"
+        );
+    }
+    for (name, length) in [("", 0), ("   ", 0)] {
+        assert_eq!(
+            create(&db, name).unwrap_err(),
+            format!("a token name is 1 to 100 characters, not {length}")
+        );
+    }
+    assert_eq!(
+        create(&db, &"k".repeat(101)).unwrap_err(),
+        "a token name is 1 to 100 characters, not 101"
+    );
+}
+
+/// Names are the actor of every change the token makes, shown to those who
+/// read the log: a bidi control would make "kari" of a name that is not,
+/// and a Cyrillic "а" would make a second "kari". The message shows the
+/// name escaped, as it is, not as it looks.
+#[test]
+fn a_token_name_with_invisible_or_look_alike_characters_is_refused_showing_them() {
+    let db = token_db();
+    for (name, shown) in [
+        ("kari\u{202e}nnamdron", "kari\\u{202e}nnamdron"),
+        ("ka\u{200b}ri", "ka\\u{200b}ri"),
+        ("k\u{0430}ri", "kаri"),
+        ("kari\u{2066}", "kari\\u{2066}"),
+        ("kari\u{7}", "kari\\u{7}"),
+    ] {
+        assert_eq!(
+            create(&db, name).unwrap_err(),
+            format!("'{shown}' is not a token name: {SLUG_RULE}"),
+            "{name:?}"
+        );
+    }
+}
+
+/// Broke: `token create --name <another token's id>` made a second token
+/// that `token revoke <id>` could revoke instead of the first.
+#[test]
+fn a_token_name_that_could_be_taken_for_an_id_is_refused() {
+    let db = token_db();
+    let kari = create(&db, "kari").unwrap().info.id;
+    let hex_letters = "deadbeef-0000-4000-8000-00000000cafe";
+    let secret_like = format!("spb_{}", "ab12".repeat(16));
+    for name in [
+        hex_letters.to_owned(),
+        hex_letters.replace('-', ""),
+        format!("a{}", kari.simple()).chars().take(33).collect(),
+        secret_like,
+    ] {
+        assert_eq!(
+            create(&db, &name).unwrap_err(),
+            format!(
+                "'{name}' is not a token name: it could be taken for a token's id (a UUID, or 32 or more hex digits in a row)"
+            ),
+            "{name}"
+        );
+    }
+    // Kari's own id, whichever rule it meets first (it may start with a digit).
+    assert!(create(&db, &kari.to_string()).is_err());
+}
+
+#[test]
+fn revoking_matches_an_id_before_a_name_and_refuses_to_guess_between_two_tokens() {
+    use sporbar::access::tokens;
+    let db = token_db();
+    let conn = db.raw();
+    let kari = create(&db, "kari").unwrap().info.id;
+    let ola = create(&db, "ola").unwrap().info.id;
+    // A token named with kari's id, as `token create` allowed before names
+    // were checked.
+    let legacy = uuid::Uuid::new_v4();
+    conn.execute(
+        "INSERT INTO tokens (id, name, role, secret_hash, created_at) \
+         VALUES (?1, ?2, 'admin', x'00', '2026-01-01T00:00:00.000000Z')",
+        [legacy.to_string(), kari.to_string()],
+    )
+    .unwrap();
+    let now = chrono::Utc::now();
+
+    let ambiguous = tokens::revoke(&conn, &kari.to_string(), now).unwrap_err();
+    assert_eq!(
+        ambiguous.to_string(),
+        format!(
+            "'{kari}' is both the id of token 'kari' and the name of token '{legacy}' (by id); give '{}' to revoke the first or '{legacy}' to revoke the second",
+            kari.simple()
+        )
+    );
+    assert!(
+        tokens::list(&conn)
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_none()),
+        "nothing was revoked"
+    );
+
+    // Either reading that the message offers revokes just that token.
+    assert_eq!(
+        tokens::revoke(&conn, &kari.simple().to_string(), now)
+            .unwrap()
+            .name,
+        "kari"
+    );
+    assert_eq!(
+        tokens::revoke(&conn, &legacy.to_string(), now).unwrap().id,
+        legacy
+    );
+    // An id in any spelling is an id; a name is a name.
+    assert_eq!(
+        tokens::revoke(&conn, &ola.to_string().to_uppercase(), now)
+            .unwrap()
+            .name,
+        "ola"
+    );
+    create(&db, "per").unwrap();
+    assert_eq!(tokens::revoke(&conn, "per", now).unwrap().name, "per");
+    let unknown = uuid::Uuid::new_v4().simple().to_string();
+    assert!(matches!(
+        tokens::revoke(&conn, &unknown, now),
+        Err(tokens::TokenError::NotFound(given)) if given == unknown
+    ));
+}

@@ -411,6 +411,54 @@ async fn history_lists_an_entitys_events_with_actor_reason_and_both_times_as_a_r
     assert_eq!(too_big.0, "VALIDATION");
 }
 
+/// Regression: a cursor beyond `i64::MAX` reached SQLite as a position and
+/// answered INTERNAL (`events`, `history`), and an offset cursor of
+/// `u64::MAX` overflowed (a panic, or in a release build a wrap round to the
+/// first page) in `strategies` and `organizations`.
+#[tokio::test]
+async fn a_cursor_no_page_can_end_at_is_refused_as_validation_of_after() {
+    let app = spawn_app().await;
+    let s = ApiScenario::create(&app).await;
+    let lists = [
+        "query($after: String) { events(after: $after) { edges { cursor } } }".to_owned(),
+        format!(
+            "query($after: String) {{ history(entityId: \"{}\", after: $after) {{ edges {{ cursor }} }} }}",
+            s.goal
+        ),
+        "query($after: String) { strategies(after: $after) { edges { cursor } } }".to_owned(),
+        "query($after: String) { organizations(after: $after) { edges { cursor } } }".to_owned(),
+    ];
+    for list in &lists {
+        for cursor in [
+            "18446744073709551615",
+            "9223372036854775808",
+            "-1",
+            "1.5",
+            "3 ",
+            "",
+            "Mw==",
+        ] {
+            let (code, message, extensions) = app.error(list, json!({ "after": cursor })).await;
+            assert_eq!(
+                (code.as_str(), &extensions["field"], message.as_str()),
+                (
+                    "VALIDATION",
+                    &json!("after"),
+                    format!("after: '{cursor}' is not a cursor from this API").as_str()
+                ),
+                "{list} after {cursor:?}"
+            );
+        }
+        // The largest cursor a position or an offset can be is past the end:
+        // an empty last page, not the first one again.
+        let data = app
+            .ok(list, json!({ "after": "9223372036854775807" }))
+            .await;
+        let (_, connection) = data.as_object().unwrap().iter().next().unwrap();
+        assert_eq!(connection["edges"], json!([]), "{list}");
+    }
+}
+
 #[tokio::test]
 async fn events_are_filtered_by_type_and_stream() {
     let app = spawn_app().await;

@@ -663,6 +663,44 @@ async fn renaming_a_working_group_to_a_multiline_name_is_rejected() {
     .is_invalid("name", "name: must be a single line");
 }
 
+/// Broke: a right-to-left override in a title was stored and shown to the
+/// public, reading other than it was stored.
+#[tokio::test]
+async fn a_title_or_reason_with_a_bidirectional_control_is_rejected() {
+    let (app, scenario) = kongsbergregionen().await;
+
+    refused(
+        &app,
+        RENAME_ORGANIZATION,
+        json!({ "id": scenario.organization, "name": "Kongsberg\u{202E}regionen" }),
+    )
+    .await
+    .is_invalid(
+        "name",
+        "name: contains 'U+202E', an invisible formatting character that would make the text read other than it is stored",
+    );
+    refused(
+        &app,
+        REWORD_GOAL,
+        json!({ "id": scenario.goal, "wording": "Kommunene har\u{2066} automatiserte prosesser", "reason": "ok" }),
+    )
+    .await
+    .is_invalid(
+        "wording",
+        "wording: contains 'U+2066', an invisible formatting character that would make the text read other than it is stored",
+    );
+    refused(
+        &app,
+        REWORD_GOAL,
+        json!({ "id": scenario.goal, "wording": "Kommunene har automatiserte prosesser", "reason": "vedtak\u{200F}" }),
+    )
+    .await
+    .is_invalid(
+        "reason",
+        "reason: contains 'U+200F', an invisible formatting character that would make the text read other than it is stored",
+    );
+}
+
 #[tokio::test]
 async fn renaming_an_unknown_working_group_is_not_found() {
     let app = spawn_app().await;
@@ -2527,4 +2565,305 @@ async fn refusals_name_the_input_field_not_the_domains() {
     )
     .await;
     assert_eq!(refusal.extensions["field"], "predecessorId");
+}
+
+/// Broke: GraphQL's `Int` is 32-bit, but an input typed `u64` in Rust
+/// (`expectedVersion`) took any 64-bit number, so 2^40 was a conflict
+/// rather than a refusal, and an input typed `i32` refused 2^40 without
+/// naming its field. Every `Int` input now refuses a value outside its
+/// range, the `Int` range or a narrower one of the domain, naming the field.
+#[tokio::test]
+async fn an_int_input_outside_its_range_is_refused_naming_the_field() {
+    let (app, s) = kongsbergregionen().await;
+    let action = plan_digital_dialog(&app, &s).await;
+    let indicator = json!({ "goalId": s.goal, "name": "Digitale søknader", "unit": "prosent", "direction": "HIGHER_IS_BETTER" });
+    let with = |base: &Value, field: &str, value: i64| {
+        let mut input = base.clone();
+        input[field] = json!(value);
+        input
+    };
+    let assess =
+        json!({ "id": s.goal, "status": "IN_PROGRESS", "justification": "Arbeidet er startet." });
+    let draft = json!({ "organizationId": s.organization, "title": "Plan", "startYear": 2019, "endYear": 2022 });
+    let area = json!({ "strategyId": s.strategy, "number": 2, "title": "Kompetanse" });
+    let budget =
+        json!({ "id": action, "year": 2016, "category": "INVESTMENT", "planned": 100_000 });
+    let cases = [
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", 1_i64 << 40),
+            "expectedVersion",
+            "'1099511627776' is not between 0 and 2147483647",
+        ),
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", 2_147_483_648),
+            "expectedVersion",
+            "'2147483648' is not between 0 and 2147483647",
+        ),
+        (
+            ASSESS_GOAL,
+            with(&assess, "expectedVersion", -1),
+            "expectedVersion",
+            "'-1' is not between 0 and 2147483647",
+        ),
+        (
+            DRAFT_STRATEGY,
+            with(&draft, "startYear", 1_i64 << 32),
+            "startYear",
+            "'4294967296' is outside 1900..=2200",
+        ),
+        (
+            DRAFT_STRATEGY,
+            with(&draft, "endYear", i64::MAX),
+            "endYear",
+            "'9223372036854775807' is outside 1900..=2200",
+        ),
+        (
+            PLAN_ACTION,
+            json!({ "strategyId": s.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": -(1_i64 << 40), "endYear": 2016 }),
+            "startYear",
+            "'-1099511627776' is outside 1900..=2200",
+        ),
+        (
+            DEFINE_FOCUS_AREA,
+            with(&area, "number", 1_i64 << 40),
+            "number",
+            "'1099511627776' is not a focus area number between 1 and 99",
+        ),
+        (
+            RENUMBER_FOCUS_AREA,
+            json!({ "id": s.area, "number": i64::MIN }),
+            "number",
+            "'-9223372036854775808' is not a focus area number between 1 and 99",
+        ),
+        (
+            DEFINE_INDICATOR,
+            with(&indicator, "updateEveryDays", 70_000),
+            "updateEveryDays",
+            "'70000' is not between 1 and 3660 days",
+        ),
+        (
+            DEFINE_INDICATOR,
+            with(&indicator, "updateEveryDays", -1),
+            "updateEveryDays",
+            "'-1' is not between 1 and 3660 days",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "year", 1_i64 << 32),
+            "year",
+            "'4294967296' is outside 1900..=2200",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "planned", 2_147_483_648),
+            "planned",
+            "'2147483648' is above 2147483647, the largest amount an Int carries",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "actual", 1_000_000_000_000),
+            "actual",
+            "'1000000000000' is above 2147483647, the largest amount an Int carries",
+        ),
+        (
+            SET_BUDGET_LINE,
+            with(&budget, "actual", -1),
+            "actual",
+            "'-1' is negative",
+        ),
+    ];
+    for (mutation, input, field, message) in cases {
+        refused(&app, mutation, input)
+            .await
+            .is_invalid(field, &format!("{field}: {message}"));
+    }
+
+    // The largest Int is an Int: a version no stream has reached is a
+    // conflict, and an amount of 2 147 483 647 kroner is stored.
+    let refusal = refused(
+        &app,
+        ASSESS_GOAL,
+        with(&assess, "expectedVersion", i32::MAX.into()),
+    )
+    .await;
+    assert_eq!(refusal.code, "CONFLICT");
+    send(
+        &app,
+        SET_BUDGET_LINE,
+        with(&budget, "planned", i32::MAX.into()),
+    )
+    .await;
+
+    // Beyond the 64-bit range GraphQL's own type check refuses the value
+    // before any resolver runs; the message names the field.
+    let refusal = refused(
+        &app,
+        ASSESS_GOAL,
+        serde_json::from_str(&format!(
+            r#"{{ "id": "{}", "status": "ACHIEVED", "justification": "Nådd.", "expectedVersion": 18446744073709551615 }}"#,
+            s.goal
+        ))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(refusal.code, "VALIDATION");
+    assert!(
+        refusal.message.contains("expectedVersion"),
+        "{}",
+        refusal.message
+    );
+}
+
+#[tokio::test]
+async fn an_int_argument_of_a_query_outside_its_range_is_refused_naming_the_argument() {
+    let (app, _) = kongsbergregionen().await;
+    for (query, field, message) in [
+        (
+            "{ events(first: 1099511627776) { edges { cursor } } }",
+            "first",
+            "first: '1099511627776' is not between 0 and 100, the largest page this server returns",
+        ),
+        (
+            "{ strategies(first: -1) { edges { cursor } } }",
+            "first",
+            "first: '-1' is not between 0 and 100, the largest page this server returns",
+        ),
+        (
+            "{ verifyLog(againstPosition: 2147483648, againstHash: \"00\") { intact } }",
+            "againstPosition",
+            "againstPosition: '2147483648' is not between 0 and 2147483647",
+        ),
+        (
+            "{ verifyLog(againstPosition: -1, againstHash: \"00\") { intact } }",
+            "againstPosition",
+            "againstPosition: '-1' is not between 0 and 2147483647",
+        ),
+    ] {
+        let (code, actual, extensions) = app.error(query, json!({})).await;
+        assert_eq!(
+            (code.as_str(), &extensions["field"], actual.as_str()),
+            ("VALIDATION", &json!(field), message),
+            "{query}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lists longer than any real strategy needs
+// ---------------------------------------------------------------------------
+
+/// `count` random ids.
+fn ids(count: usize) -> Vec<String> {
+    (0..count).map(|_| unknown_id()).collect()
+}
+
+/// Kommunenumre 1001, 1002, …: well formed, and members of nothing.
+fn kommunenumre(count: u16) -> Vec<String> {
+    (1..=count).map(|n| format!("{}", 1000 + n)).collect()
+}
+
+/// Broke: `splitGoal` with 20 000 parts appended 20 001 events in one request.
+#[tokio::test]
+async fn a_split_into_more_than_20_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    for count in [21, 20_001] {
+        let into: Vec<Value> = (0..count)
+            .map(
+                |n| json!({ "number": format!("{}.{}", 1 + n / 999, 1 + n % 999), "wording": "x" }),
+            )
+            .collect();
+        refused(
+            &app,
+            SPLIT_GOAL,
+            json!({ "id": scenario.goal, "into": into, "effectiveAt": "2017-01-01" }),
+        )
+        .await
+        .is_invalid(
+            "into",
+            &format!("into: lists {count} goals; a split makes at most 20"),
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_merge_of_more_than_20_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        MERGE_GOALS,
+        json!({ "focusAreaId": scenario.area, "number": "1.1", "wording": "Samlet mål", "sources": ids(21), "effectiveAt": "2017-01-01" }),
+    )
+    .await
+    .is_invalid("sources", "sources: lists 21 goals; a merge takes at most 20");
+}
+
+#[tokio::test]
+async fn an_action_planned_for_more_than_100_goals_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "goalIds": ids(101) }),
+    )
+    .await
+    .is_invalid(
+        "goalIds",
+        "goalIds: lists 101 goals; an action serves at most 100",
+    );
+}
+
+#[tokio::test]
+async fn an_action_serving_100_goals_cannot_be_linked_to_another_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    let mut goals = Vec::new();
+    for n in 1..=101 {
+        goals.push(define_goal(&app, &scenario.area, &format!("9.{n}"), "Delmål").await);
+    }
+    let planned = send(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "goalIds": goals[..100], "effectiveAt": "2015-10-01" }),
+    )
+    .await;
+    let action = id_of(&planned, "action");
+    refused(
+        &app,
+        LINK_ACTION_TO_GOAL,
+        json!({ "id": action, "goalId": goals[100], "effectiveAt": "2016-01-01" }),
+    )
+    .await
+    .is_invalid(
+        "goalId",
+        &format!(
+            "goalId: action '{action}' serves 100 goals already; an action serves at most 100"
+        ),
+    );
+}
+
+#[tokio::test]
+async fn an_action_involving_more_than_500_municipalities_is_refused_and_appends_nothing() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MEASURE", "title": "Tiltak", "startYear": 2016, "endYear": 2018, "membersInvolved": kommunenumre(501) }),
+    )
+    .await
+    .is_invalid(
+        "membersInvolved",
+        "membersInvolved: lists 501 municipalities; an action involves at most 500",
+    );
+    let action = plan_digital_dialog(&app, &scenario).await;
+    refused(
+        &app,
+        REVISE_ACTION,
+        json!({ "id": action, "title": "Hovedprosjekt Digital dialog", "startYear": 2016, "endYear": 2018, "membersInvolved": kommunenumre(501) }),
+    )
+    .await
+    .is_invalid(
+        "membersInvolved",
+        "membersInvolved: lists 501 municipalities; an action involves at most 500",
+    );
 }

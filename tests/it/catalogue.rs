@@ -204,3 +204,25 @@ fn a_payload_with_an_unknown_field_is_refused_by_its_schema() {
     with_unknown_status["status"] = json!("DONE");
     assert!(!validator.is_valid(&with_unknown_status));
 }
+
+/// Texts refuse invisible formatting characters (bidi controls, zero-width
+/// spaces) since a later version; an event recorded before then still reads
+/// back, rather than leaving its organization unreadable as corrupt.
+#[test]
+fn an_event_recorded_before_invisible_formatting_was_refused_still_reads_back() {
+    let name = "Kongsberg\u{202E}regionen";
+    let event = payload::decode(
+        "OrganizationRegistered",
+        1,
+        &json!({ "id": "5b0a0000-0000-4000-8000-000000000001", "name": name }).to_string(),
+    )
+    .expect("the recorded event reads back");
+    let sporbar::domain::Event::OrganizationRegistered { name: read, .. } = event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(read.as_str(), name);
+    assert!(
+        sporbar::domain::Text::title("name", name).is_err(),
+        "a new name like it is refused"
+    );
+}

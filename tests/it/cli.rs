@@ -297,6 +297,26 @@ fn export_writes_a_plan_file_a_report_and_a_workbook() {
     ]);
     assert!(!no_year.status.success());
     assert!(text(&no_year.stderr).contains("--year"));
+
+    // Regression: a year outside the product's years made a report "per
+    // 31.12.9999" (the year before -2147483648 wrapped round).
+    let far_off = sporbar(&[
+        "export",
+        "--db",
+        path,
+        "--strategy",
+        &strategy,
+        "--format",
+        "markdown",
+        "--year=-2147483648",
+    ]);
+    assert!(!far_off.status.success());
+    assert!(far_off.stdout.is_empty());
+    assert!(
+        text(&far_off.stderr).contains("--year: '-2147483648' is outside 1900..=2200"),
+        "{}",
+        text(&far_off.stderr)
+    );
 }
 
 #[test]
@@ -438,6 +458,76 @@ fn token_create_shows_the_secret_once_stores_only_its_hash_and_revoke_ends_it() 
         [],
     );
     assert!(reinstate.is_err());
+}
+
+/// Broke: `token create --name <another token's id>` was accepted, and
+/// `token revoke <that id>` then revoked whichever of the two SQLite found
+/// first.
+#[test]
+fn token_names_are_plain_slugs_never_ids_and_revoke_takes_an_id_first() {
+    let db = TestDb::new();
+    drop(db.open());
+    let path = db.path.to_str().unwrap();
+    let create = |name: &str| {
+        sporbar(&[
+            "token", "create", "--db", path, "--name", name, "--role", "reader",
+        ])
+    };
+
+    let kari = create("kari.nordmann");
+    assert!(kari.status.success(), "{}", text(&kari.stderr));
+    let secret = text(&kari.stdout).trim().to_owned();
+    let listed = text(&sporbar(&["token", "list", "--db", path]).stdout);
+    let id = listed
+        .lines()
+        .find(|l| l.contains("\tkari.nordmann\t"))
+        .and_then(|l| l.split('\t').next())
+        .unwrap()
+        .to_owned();
+
+    for (name, says) in [
+        (
+            id.clone(),
+            "is not a token name".to_owned(),
+        ),
+        (
+            format!("k{}", id.replace('-', "")),
+            "could be taken for a token's id".to_owned(),
+        ),
+        (
+            "Kari".to_owned(),
+            "'Kari' is not a token name: a token name may only hold a–z, 0–9, '.', '_' and '-' and must start with a letter".to_owned(),
+        ),
+        (
+            "kari\u{202e}nnamdron.a".to_owned(),
+            "'kari\\u{202e}nnamdron.a' is not a token name".to_owned(),
+        ),
+    ] {
+        let out = create(&name);
+        assert!(!out.status.success(), "{name:?} is refused");
+        assert!(out.stdout.is_empty(), "no secret for {name:?}");
+        assert!(
+            text(&out.stderr).contains(&says),
+            "{name:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(
+        text(&sporbar(&["token", "list", "--db", path]).stdout)
+            .lines()
+            .count(),
+        2,
+        "only kari's token was made"
+    );
+
+    let revoked = sporbar(&["token", "revoke", "--db", path, &id]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert_eq!(text(&revoked.stdout), "token 'kari.nordmann' revoked\n");
+    assert!(
+        sporbar::access::tokens::authenticate(&db.raw(), &secret)
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]

@@ -2185,6 +2185,132 @@ fn setting_an_indicator_target_and_recording_a_measurement_record_them() {
 }
 
 // ---------------------------------------------------------------------------
+// Lists: longer than any real strategy needs is refused, before anything
+// in them is looked at.
+// ---------------------------------------------------------------------------
+
+/// `count` goals in Kompetanse (3.10, 3.11, …) with ids from 0x1000 on.
+fn many_goals(count: u128) -> (Vec<(Event, &'static str)>, Vec<GoalId>) {
+    let ids: Vec<GoalId> = (0..count)
+        .map(|n| GoalId(Uuid::from_u128(0x1000 + n)))
+        .collect();
+    let history = ids
+        .iter()
+        .zip(10..)
+        .map(|(id, n)| {
+            (
+                goal_defined(
+                    *id,
+                    STRATEGY_2015,
+                    KOMPETANSE,
+                    &format!("3.{n}"),
+                    "Kommunene deler kompetanse på tvers",
+                ),
+                "2015-03-01",
+            )
+        })
+        .collect();
+    (history, ids)
+}
+
+/// `count` parts of goal 1.3: 1.3.1, 1.3.2, …
+fn parts(count: u128) -> Vec<GoalPart> {
+    (1..=count)
+        .map(|n| part(0x2000 + n, &format!("1.3.{n}"), "Delmål av 1.3"))
+        .collect()
+}
+
+/// `count` municipalities of the organization, 1001, 1002, …
+fn many_members(count: u16) -> (Vec<(Event, &'static str)>, Vec<String>) {
+    let numbers: Vec<String> = (1..=count).map(|n| format!("{}", 1000 + n)).collect();
+    let history = numbers
+        .iter()
+        .map(|k| (member_joined(k, "Kommune"), "2015-01-01"))
+        .collect();
+    (history, numbers)
+}
+
+#[test]
+fn a_goal_is_split_into_at_most_20_goals() {
+    let plan = given(&kongsbergregionen());
+    let split = |into| CommandBody::SplitGoal { id: GOAL_1_3, into };
+    let twenty = plan.when(split(parts(20)), "2017-01-01").result;
+    assert_eq!(twenty.map(|events| events.len()), Ok(21));
+    plan.when(split(parts(21)), "2017-01-01")
+        .then_invalid("into", "lists 21 goals; a split makes at most 20");
+}
+
+#[test]
+fn at_most_20_goals_are_merged_into_one() {
+    let (history, goals) = many_goals(21);
+    let plan = given(&kongsbergregionen()).and(&history);
+    let twenty = plan.when(merge("3.9", &goals[..20]), "2017-01-01").result;
+    assert_eq!(twenty.map(|events| events.len()), Ok(21));
+    plan.when(merge("3.9", &goals), "2017-01-01")
+        .then_invalid("sources", "lists 21 goals; a merge takes at most 20");
+}
+
+#[test]
+fn an_action_serves_at_most_100_goals_listed_or_linked() {
+    let (history, goals) = many_goals(101);
+    let plan = given(&kongsbergregionen()).and(&history);
+    plan.when(
+        plan_action(None, &[], years(2016, 2018), &goals),
+        "2015-10-01",
+    )
+    .then_invalid("goals", "lists 101 goals; an action serves at most 100");
+    let hundred = plan_action(None, &[], years(2016, 2018), &goals[..100]);
+    let planned = plan.when(hundred, "2015-10-01").result.expect("100 goals");
+    let linked = plan.and(&[(planned[0].clone(), "2015-10-01")]);
+    linked
+        .when(
+            CommandBody::LinkActionToGoal {
+                id: NEW_ACTION,
+                goal: goals[100],
+            },
+            "2016-01-01",
+        )
+        .then_invalid(
+            "goal",
+            &format!(
+                "action '{NEW_ACTION}' serves 100 goals already; an action serves at most 100"
+            ),
+        );
+}
+
+#[test]
+fn an_action_involves_at_most_500_municipalities() {
+    let (history, members) = many_members(501);
+    let plan = given(&kongsbergregionen()).and(&history);
+    let involving = |members: &[String]| {
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        plan_action(None, &members, years(2016, 2018), &[])
+    };
+    assert!(
+        plan.when(involving(&members[..500]), "2015-10-01")
+            .result
+            .is_ok()
+    );
+    plan.when(involving(&members), "2015-10-01").then_invalid(
+        "membersInvolved",
+        "lists 501 municipalities; an action involves at most 500",
+    );
+    let mut revised = revise_project_period(years(2016, 2018));
+    if let CommandBody::ReviseAction {
+        members_involved, ..
+    } = &mut revised
+    {
+        *members_involved = members.iter().map(|k| kommune(k)).collect();
+    }
+    plan.and(&[digital_dialog_project()])
+        .when(revised, "2016-01-01")
+        .then_invalid(
+            "membersInvolved",
+            "lists 501 municipalities; an action involves at most 500",
+        );
+}
+
+// ---------------------------------------------------------------------------
 // Values: invalid ones cannot be constructed.
 // ---------------------------------------------------------------------------
 
@@ -2350,6 +2476,84 @@ fn a_text_holds_no_control_characters_but_line_breaks_and_tabs() {
     assert_eq!(
         Text::prose("justification", multi_line).map(|t| t.as_str().to_owned()),
         Ok(multi_line.to_owned())
+    );
+}
+
+/// A title shown to the public must read as it is stored: a right-to-left
+/// override can make "Digital dialog" of other letters in another order,
+/// and a zero-width space makes two titles that look the same differ.
+#[test]
+fn a_text_holds_no_bidirectional_controls_or_other_invisible_formatting() {
+    let invisible = [
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{200E}',
+        '\u{200F}',
+        '\u{061C}',
+        '\u{200B}',
+        '\u{2060}',
+        '\u{FEFF}',
+        '\u{2062}',
+        '\u{FFF9}',
+        '\u{E0041}',
+    ];
+    for c in invisible {
+        let raw = format!("Digital{c}dialog");
+        let message = format!(
+            "contains 'U+{:04X}', an invisible formatting character that would make the text read other than it is stored",
+            u32::from(c)
+        );
+        rejected(Text::title("title", &raw), "title", &message);
+        rejected(Text::prose("wording", &raw), "wording", &message);
+    }
+}
+
+#[test]
+fn ordinary_norwegian_text_with_its_punctuation_is_accepted() {
+    for raw in [
+        "Økt bruk av «digitale» tjenester – også i Åmli og Bø …",
+        "Kongsberg/Notodden: 50 % færre papirskjema (jf. § 3-2)",
+        // A soft hyphen, as word processors break long compounds.
+        "Regional digitaliserings\u{AD}strategi",
+        // An emoji joined with a zero-width joiner.
+        "Kompetanseløft for saksbehandlere 👩\u{200D}💻",
+        "Ressursbruk ≥ 1 årsverk, ca. 2 mill. kr",
+    ] {
+        assert_eq!(title(raw).as_str(), raw);
+        assert_eq!(prose(raw).as_str(), raw);
+    }
+}
+
+/// The log is never rewritten: a text recorded before invisible formatting
+/// was refused is read back as it was written, while a control character,
+/// never accepted, still is not.
+#[test]
+fn a_recorded_text_is_read_back_under_the_rules_it_was_recorded_under() {
+    let recorded = "Digital\u{202E}dialog";
+    assert_eq!(
+        Text::recorded_title("title", recorded).unwrap().as_str(),
+        recorded
+    );
+    assert_eq!(
+        Text::recorded_prose("wording", recorded).unwrap().as_str(),
+        recorded
+    );
+    rejected(
+        Text::recorded_title("title", "Digital\u{7}dialog"),
+        "title",
+        "contains control characters",
+    );
+    rejected(
+        Text::recorded_title("title", "Digital\ndialog"),
+        "title",
+        "must be a single line",
     );
 }
 

@@ -249,6 +249,45 @@ fn a_file_that_breaks_a_rule_names_the_item_and_appends_nothing_at_all() {
     assert_eq!(events(&db), 0);
 }
 
+/// The list limits live in `decide`, so a plan file meets them too: an
+/// action serving 101 goals is refused at its line, and nothing lands.
+#[test]
+fn an_action_serving_more_than_100_goals_is_refused_in_a_plan_file_too() {
+    let db = TestDb::new();
+    let store = db.open();
+    let numbers: Vec<String> = (10..=110).map(|n| format!("2.{n}")).collect();
+    let goals: String = numbers
+        .iter()
+        .map(|n| {
+            format!("\n[[strategies.focus_areas.goals]]\nnumber = \"{n}\"\nwording = \"Delmål\"\n")
+        })
+        .collect();
+    let listed = numbers
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let many = PLAN
+        .replace(
+            "\n[[strategies.actions]]",
+            &format!("{goals}\n[[strategies.actions]]"),
+        )
+        .replace("goals = [\"2.2\"]", &format!("goals = [{listed}]"));
+    let error = plan::import(&store, "kongsbergregionen.toml", &many, today()).unwrap_err();
+    let line = many
+        .lines()
+        .position(|l| l.starts_with("[[strategies.actions]]"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "kongsbergregionen.toml:{line}: strategies[0].actions[0]: goals: lists 101 goals; an action serves at most 100"
+        )
+    );
+    assert_eq!(events(&db), 0);
+}
+
 /// Export → import into an empty store → export gives the same file.
 fn round_trip(plan_text: &str) {
     let first_db = TestDb::new();
