@@ -17,6 +17,7 @@ mod read;
 mod report;
 mod server;
 mod sheet;
+mod static_files;
 mod store;
 mod support;
 mod temporal;
