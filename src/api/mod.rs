@@ -192,7 +192,10 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
     use axum::http::{HeaderName, HeaderValue, header};
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
     use tower_http::set_header::SetResponseHeaderLayer;
+    // Office Open XML files (`strategy.xlsx`) are zip files.
+    const OFFICE: &str = "application/vnd.openxmlformats-officedocument.";
     let limits = state.settings.limits;
     let schema = build_schema(state.clone());
     let http_state = http::HttpState {
@@ -209,11 +212,21 @@ pub fn router(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    // Everything that answers with strategy data passes the guard.
-    let guarded = Router::new()
+    // Answers made per request are compressed when the client accepts it.
+    // Not the WebSocket, whose upgrade has no body, nor the static files,
+    // which memory-serve serves precompressed, nor a workbook, which is
+    // compressed already. tower-http's default predicate skips bodies under
+    // 32 bytes; its brotli works at quality 4, not the slow 11.
+    let compressed = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
-        .route("/graphql/ws", get(subscription::websocket))
         .merge(exports::routes())
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(OFFICE))),
+        );
+    // Everything that answers with strategy data passes the guard.
+    let guarded = compressed
+        .route("/graphql/ws", get(subscription::websocket))
         .route_layer(axum::middleware::from_fn_with_state(
             http_state.clone(),
             guard::admit,

@@ -6,6 +6,7 @@ mod api_mutations;
 mod api_support;
 mod catalogue;
 mod cli;
+mod compression;
 mod demo;
 mod domain;
 mod failure;
