@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::access_log::IdentityKind;
 use super::http::HttpState;
 use super::{AppState, RateLimit};
 use crate::access::{Identity, Viewer, tokens};
@@ -195,8 +196,12 @@ pub async fn admit(State(state): State<HttpState>, mut request: Request, next: N
     if matches!(viewer, Viewer::Anonymous) && !state.app.settings.public_read && !is_websocket {
         return unauthenticated(SIGN_IN);
     }
+    let identity = IdentityKind::of(&viewer);
     request.extensions_mut().insert(viewer);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // For the access log, which names the kind of client, never who.
+    response.extensions_mut().insert(identity);
+    response
 }
 
 fn client_address(request: &Request) -> IpAddr {

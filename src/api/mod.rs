@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL over HTTP and WebSocket (axum +
 //! async-graphql), GraphiQL served from the binary, health, and the web page.
 
+mod access_log;
 mod enums;
 mod error;
 mod exports;
@@ -193,6 +194,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 pub fn router(state: AppState) -> Router {
     use axum::http::{HeaderName, HeaderValue, header};
     use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     use tower_http::set_header::SetResponseHeaderLayer;
     // Office Open XML files (`strategy.xlsx`) are zip files.
     const OFFICE: &str = "application/vnd.openxmlformats-officedocument.";
@@ -257,7 +259,15 @@ pub fn router(state: AppState) -> Router {
     if !state.settings.cors_origins.is_empty() {
         router = router.layer(cors(&state.settings.cors_origins));
     }
+    // Outermost, so that every answer is logged once with its final status,
+    // also those the layers above answer themselves (a 408, a CORS
+    // preflight). A
+    // request gets an id (or keeps the `x-request-id` a proxy gave it)
+    // before its span is made, and its answer carries the id back.
     router
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(access_log::layer())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// CORS for the configured origins only: GET and POST with the headers a

@@ -1,6 +1,7 @@
 //! One integration-test binary (one link step) with a module per area.
 
 mod access;
+mod access_log;
 mod api;
 mod api_mutations;
 mod api_support;
