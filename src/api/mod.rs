@@ -261,9 +261,8 @@ pub fn router(state: AppState) -> Router {
     }
     // Outermost, so that every answer is logged once with its final status,
     // also those the layers above answer themselves (a 408, a CORS
-    // preflight). A
-    // request gets an id (or keeps the `x-request-id` a proxy gave it)
-    // before its span is made, and its answer carries the id back.
+    // preflight). A request gets an id (or keeps the `x-request-id` a proxy
+    // gave it) before its span is made, and its answer carries the id back.
     router
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(access_log::layer())
