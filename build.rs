@@ -1,51 +1,42 @@
-//! Embeds what the binary serves without files beside it: the SQL
-//! migrations (refinery's `embed_migrations!`, rebuilt when one changes) and
-//! the built web page in `web/dist` (a table of paths and bytes, written to
-//! `$OUT_DIR/web_assets.rs`).
+//! Embeds what the binary serves without files beside it.
+//!
+//! - The SQL migrations: refinery's `embed_migrations!` in `src/store`
+//!   reads them; this script only tells Cargo to rebuild when one changes.
+//! - The static files, through memory-serve: the built web page in
+//!   `web/dist` (or, when a checkout has no `web/dist`, the page in
+//!   `src/api/fallback` that says so) and GraphiQL in
+//!   `web/vendor/graphiql`. memory-serve hashes each file for its ETag and
+//!   compresses the text files with brotli here, once per change of a file,
+//!   not on every start; `src/api/web.rs` and `src/api/graphiql.rs` serve
+//!   them.
 
-use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    // Also when `web/dist` is missing, so that building the page later
+    // embeds it.
     println!("cargo:rerun-if-changed=web/dist");
 
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("web/dist");
-    let mut files = Vec::new();
-    collect(&dist, &mut files);
-    files.sort();
-    let mut table = String::from("/// The built web page: (path below `/`, bytes).\n");
-    table.push_str("pub static WEB_ASSETS: &[(&str, &[u8])] = &[\n");
-    for file in &files {
-        println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file.strip_prefix(&dist).expect("below dist");
-        let url = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        writeln!(
-            table,
-            "    ({url:?}, include_bytes!({:?})),",
-            file.display().to_string()
-        )
-        .expect("writing to a string");
-    }
-    table.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("web_assets.rs"), table).expect("OUT_DIR is writable");
-}
-
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dist = root.join("web/dist");
+    let page = if dist.join("index.html").is_file() {
+        dist
+    } else {
+        root.join("src/api/fallback")
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
+    // memory-serve reports every file it embeds as a Cargo warning unless
+    // this is set; a clean build shows no warnings.
+    // SAFETY: the build script has no other threads that read the
+    // environment.
+    unsafe { std::env::set_var("MEMORY_SERVE_QUIET", "1") };
+    // Embedded in every profile (memory-serve's default reads the files from
+    // disk in debug builds), so the tests serve what a release serves.
+    memory_serve::load_names_directories(
+        [
+            ("web", page),
+            ("graphiql", root.join("web/vendor/graphiql")),
+        ],
+        true,
+    );
 }

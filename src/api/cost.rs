@@ -65,15 +65,22 @@ pub const COST_PER_REQUEST: usize = 1_000;
 /// most 2^40 each adds up to less than 2^64.
 const CEILING: usize = 1 << 40;
 
-/// Page size counted when `first` is not given: the default page.
-pub fn page(first: Option<i32>) -> usize {
-    first
-        .map(|n| n.max(0) as usize)
-        .unwrap_or(super::query::MAX_PAGE)
+/// Page size counted: `first`, or the default page when it is not given.
+/// A `first` that is no page size at all (negative, or past GraphQL's
+/// Int) counts nothing: the field refuses it as VALIDATION, naming it,
+/// before any work.
+pub fn page(first: Option<i64>) -> usize {
+    match first {
+        None => super::query::MAX_PAGE,
+        Some(n) => usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= i32::MAX as usize)
+            .unwrap_or(0),
+    }
 }
 
 /// A page of `first` items, each costing `per_item`.
-pub fn paged(first: Option<i32>, per_item: usize) -> usize {
+pub fn paged(first: Option<i64>, per_item: usize) -> usize {
     READ.saturating_add(page(first).saturating_mul(per_item))
         .min(CEILING)
 }

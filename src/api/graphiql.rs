@@ -1,66 +1,32 @@
 //! GraphiQL, served entirely from the binary: the vendored bundle in
-//! `web/vendor/graphiql` is embedded at build time, so the page works on a
-//! network without internet. No inline script: the page loads its start-up
-//! code from a file, so a strict Content-Security-Policy can apply.
+//! `web/vendor/graphiql` is embedded at build time (`build.rs`), so the page
+//! works on a network without internet. No inline script: the page loads
+//! its start-up code from a file, so a strict Content-Security-Policy can
+//! apply. Served by memory-serve like the web page (`web.rs` says why):
+//! ETags, 304s, and the brotli or gzip variant of its 4 MB of script.
+
+use std::sync::LazyLock;
 
 use axum::Router;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use memory_serve::CacheControl;
 
 use super::http::HttpState;
 
-macro_rules! asset {
-    ($file:literal, $content_type:literal) => {
-        get(|| async {
-            (
-                [
-                    (header::CONTENT_TYPE, $content_type),
-                    (header::CACHE_CONTROL, "public, max-age=86400"),
-                ],
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/web/vendor/graphiql/",
-                    $file
-                ))
-                .as_slice(),
-            )
-                .into_response()
-        })
-    };
-}
+/// Made once per process, like the web page's router.
+static GRAPHIQL: LazyLock<Router<HttpState>> = LazyLock::new(|| {
+    // The bundle's names carry no hash: a day, then revalidated by ETag.
+    let cache = CacheControl::Custom("public, max-age=86400");
+    let files = memory_serve::load!("graphiql")
+        // `/graphiql` itself is the page.
+        .index_file(Some("/graphiql.html"))
+        .html_cache_control(cache)
+        .cache_control(cache)
+        .enable_brotli(true)
+        .enable_gzip(true)
+        .into_router();
+    Router::new().nest("/graphiql", files)
+});
 
 pub fn routes() -> Router<HttpState> {
-    Router::new()
-        .route(
-            "/graphiql",
-            asset!("graphiql.html", "text/html; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/graphiql.min.js",
-            asset!("graphiql.min.js", "text/javascript; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/graphiql.min.css",
-            asset!("graphiql.min.css", "text/css; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/graphiql-page.css",
-            asset!("graphiql-page.css", "text/css; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/graphiql-init.js",
-            asset!("graphiql-init.js", "text/javascript; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/react.production.min.js",
-            asset!("react.production.min.js", "text/javascript; charset=utf-8"),
-        )
-        .route(
-            "/graphiql/react-dom.production.min.js",
-            asset!(
-                "react-dom.production.min.js",
-                "text/javascript; charset=utf-8"
-            ),
-        )
+    GRAPHIQL.clone()
 }

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use serde_json::json;
 
+use super::access_log::IdentityKind;
 use super::http::HttpState;
 use super::metrics::Refused;
 use super::{AppState, RateLimit};
@@ -302,6 +303,7 @@ pub async fn admit(State(state): State<HttpState>, mut request: Request, next: N
     if matches!(viewer, Viewer::Anonymous) && !state.app.settings.public_read && !is_websocket {
         return unauthenticated(SIGN_IN);
     }
+    let identity = IdentityKind::of(&viewer);
     request.extensions_mut().insert(viewer);
     request.extensions_mut().insert(client);
     request.extensions_mut().insert(Peer(address));
@@ -309,7 +311,10 @@ pub async fn admit(State(state): State<HttpState>, mut request: Request, next: N
         // A socket looks its token up again while it is open.
         request.extensions_mut().insert(Secret(secret.into()));
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // For the access log, which names the kind of client, never who.
+    response.extensions_mut().insert(identity);
+    response
 }
 
 /// The address a request came from.

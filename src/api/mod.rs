@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL over HTTP and WebSocket (axum +
 //! async-graphql), GraphiQL served from the binary, health, and the web page.
 
+mod access_log;
 mod budget;
 mod connections;
 mod cost;
@@ -266,7 +267,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
     use axum::http::{HeaderName, HeaderValue, header};
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     use tower_http::set_header::SetResponseHeaderLayer;
+    // Office Open XML files (`strategy.xlsx`) are zip files.
+    const OFFICE: &str = "application/vnd.openxmlformats-officedocument.";
     let limits = state.settings.limits;
     let schema = build_schema(state.clone());
     let http_state = http::HttpState {
@@ -283,11 +288,21 @@ pub fn router(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    // Everything that answers with strategy data passes the guard.
-    let guarded = Router::new()
+    // Answers made per request are compressed when the client accepts it.
+    // Not the WebSocket, whose upgrade has no body, nor the static files,
+    // which memory-serve serves precompressed, nor a workbook, which is
+    // compressed already. tower-http's default predicate skips bodies under
+    // 32 bytes; its brotli works at quality 4, not the slow 11.
+    let compressed = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
-        .route("/graphql/ws", get(socket::websocket))
         .merge(exports::routes())
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(OFFICE))),
+        );
+    // Everything that answers with strategy data passes the guard.
+    let guarded = compressed
+        .route("/graphql/ws", get(socket::websocket))
         .route_layer(axum::middleware::from_fn_with_state(
             http_state.clone(),
             guard::admit,
@@ -318,7 +333,14 @@ pub fn router(state: AppState) -> Router {
     if !state.settings.cors_origins.is_empty() {
         router = router.layer(cors(&state.settings.cors_origins));
     }
+    // Outermost, so that every answer is logged once with its final status,
+    // also those the layers above answer themselves (a 408, a CORS
+    // preflight). A request gets an id (or keeps the `x-request-id` a proxy
+    // gave it) before its span is made, and its answer carries the id back.
     router
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(access_log::layer())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// CORS for the configured origins only: GET and POST with the headers a

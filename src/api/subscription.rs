@@ -27,7 +27,7 @@ impl SubscriptionRoot {
         #[graphql(
             desc = "Deliver events after this log position first (default: only new events)."
         )]
-        after_position: Option<u64>,
+        after_position: Option<i64>,
         #[graphql(desc = "Only events of this type, e.g. GoalAssessed.")] event_type: Option<
             String,
         >,
@@ -37,6 +37,9 @@ impl SubscriptionRoot {
         let store = app.store.clone();
         // Subscribe before reading the head so no commit falls in between.
         let mut committed = store.subscribe();
+        let after_position = after_position
+            .map(|p| super::scalars::count("afterPosition", p))
+            .transpose()?;
         let start = match after_position {
             Some(position) => position,
             None => {
