@@ -10,9 +10,10 @@
 //! - a field that lists a page (`strategies`, `events`, `history`, …)
 //!   multiplies what is selected per item by the page size asked for, or
 //!   the default page when `first` is not given;
-//! - a list inside an already loaded strategy (its goals, actions, an
-//!   indicator's measurements) multiplies by [`LIST`], a length typical of
-//!   real strategies;
+//! - a list inside an already loaded strategy multiplies by a length
+//!   typical of real strategies: [`LIST`] for a strategy's own areas,
+//!   goals and actions, [`FEW`] for a list under one of them (a goal's
+//!   assessments, an indicator's measurements);
 //! - a field that loads a strategy or an organization costs [`VIEW`], one
 //!   that runs a query of its own [`READ`], an event's payload [`PAYLOAD`];
 //! - whole-log work carries a large fixed cost: recomputing the chain
@@ -43,12 +44,18 @@ pub const VIEW: usize = 20;
 pub const READ: usize = 5;
 /// An event's payload: decoded JSON, often the largest part of an event.
 pub const PAYLOAD: usize = 5;
-/// Items a list inside a strategy is counted as: its goals, actions,
-/// assessments, measurements. Real strategies have 5 to 60 goals in 4 to
-/// 8 areas, and a handful of each per goal.
+/// Items a strategy's or an organization's own list is counted as: its
+/// areas, goals, actions, benefits, members. Real strategies have 4 to 8
+/// areas, 5 to 60 goals, and tens of actions.
 pub const LIST: usize = 10;
+/// Items a list under one area, goal, action, benefit or indicator is
+/// counted as: an area's goals, a goal's assessments, an action's
+/// benefits, an indicator's measurements. A handful each in real plans.
+/// Counting every level multiplies, so that a path round the relations
+/// (`goals { actions { goals { actions … } } }`) costs as it fans out.
+pub const FEW: usize = 3;
 /// Recomputing the hash chain reads every event of the log.
-pub const WHOLE_LOG: usize = 5_000;
+pub const WHOLE_LOG: usize = 20_000;
 /// Comparing a strategy's read models at two instants reads all of its
 /// facts twice.
 pub const DIFF: usize = 1_000;
@@ -85,10 +92,17 @@ pub fn paged(first: Option<i64>, per_item: usize) -> usize {
         .min(CEILING)
 }
 
-/// A list inside a loaded strategy, each item costing `per_item`.
+/// A strategy's or organization's own list, each item costing `per_item`.
 pub fn list(per_item: usize) -> usize {
     1usize
         .saturating_add(LIST.saturating_mul(per_item))
+        .min(CEILING)
+}
+
+/// A list under one item of a strategy, each item costing `per_item`.
+pub fn few(per_item: usize) -> usize {
+    1usize
+        .saturating_add(FEW.saturating_mul(per_item))
         .min(CEILING)
 }
 
@@ -106,7 +120,8 @@ pub fn plus(own: usize, below: usize) -> usize {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CostLimits {
     /// Anonymous readers, readers and editors: the web page's largest view
-    /// costs about a tenth of this.
+    /// (the list of organizations with their strategies) costs about half
+    /// of this.
     pub public: usize,
     /// Auditors and admins, who replay history and verify the log.
     pub auditor: usize,
@@ -115,7 +130,7 @@ pub struct CostLimits {
 impl Default for CostLimits {
     fn default() -> Self {
         CostLimits {
-            public: 20_000,
+            public: 50_000,
             auditor: 100_000,
         }
     }

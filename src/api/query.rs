@@ -1347,7 +1347,7 @@ impl FocusArea {
         self.view().description.as_deref()
     }
     /// Its goals (mål), by number; retired goals only when asked for.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn goals(
         &self,
         #[graphql(desc = "Also list retired goals.", default = false)] include_retired: bool,
@@ -1369,7 +1369,7 @@ impl FocusArea {
         read::attainment_of(self.view().goals.iter()).into()
     }
     /// Actions whose lowest-numbered linked goal is in this area.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn actions(&self) -> Vec<Action> {
         let area = self.view().id;
         let view = &self.strategy.view;
@@ -1384,7 +1384,7 @@ impl FocusArea {
             .collect()
     }
     /// Planned and actual budget per year of this area's actions.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn budget_totals(&self) -> Vec<BudgetTotal> {
         let area = self.view().id;
         let view = &self.strategy.view;
@@ -1449,7 +1449,7 @@ impl Goal {
     }
     /// Its assessments up to the valid-at date, one per effective date (a
     /// later correction for the same date replaces the earlier one), oldest first.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn assessments(&self) -> Vec<Assessment> {
         self.view()
             .assessments
@@ -1470,7 +1470,7 @@ impl Goal {
         self.view().replaced_by.clone()
     }
     /// Its indicators (styringsdata).
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn indicators(&self) -> Vec<Indicator> {
         self.view()
             .indicators
@@ -1484,7 +1484,7 @@ impl Goal {
             .collect()
     }
     /// The actions linked to it.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn actions(&self) -> Vec<Action> {
         let id = self.view().id;
         self.strategy
@@ -1598,7 +1598,7 @@ impl Indicator {
         })
     }
     /// Targets by due date; a revised target for the same date replaces the earlier one (both stay in the history).
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn targets(&self) -> Vec<Target> {
         self.view
             .targets
@@ -1611,7 +1611,7 @@ impl Indicator {
             .collect()
     }
     /// Measurements up to the valid-at date, oldest first.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn measurements(&self) -> Vec<Measurement> {
         self.view
             .measurements
@@ -1744,7 +1744,7 @@ impl Action {
         self.view().status.effective_at.into()
     }
     /// Its status changes up to the valid-at date, oldest first.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn status_history(&self) -> Vec<StatusChange> {
         self.view()
             .status_history
@@ -1753,7 +1753,7 @@ impl Action {
             .collect()
     }
     /// The goals it serves.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn goals(&self) -> Vec<Goal> {
         let goals = &self.view().goals;
         self.strategy
@@ -1763,7 +1763,7 @@ impl Action {
             .collect()
     }
     /// Its budget lines (budsjettposter), by year and category.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn budget_lines(&self) -> Vec<BudgetLine> {
         self.view()
             .budget
@@ -1778,12 +1778,12 @@ impl Action {
             .collect()
     }
     /// Planned and actual per year.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn budget_totals(&self) -> Vec<BudgetTotal> {
         budget_totals(std::iter::once(self.view()))
     }
     /// Its benefits.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn benefits(&self) -> Vec<Benefit> {
         let id = self.view().id;
         self.strategy
@@ -1928,7 +1928,7 @@ impl Benefit {
             .and_then(|s| BenefitStatus::from_wire(&s.value.status))
     }
     /// Its realisation history (gevinstrealisering), oldest first.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn realisation(&self) -> Vec<StatusChange> {
         self.view()
             .realisation
@@ -1937,7 +1937,7 @@ impl Benefit {
             .collect()
     }
     /// Its indicators.
-    #[graphql(complexity = "super::cost::list(child_complexity)")]
+    #[graphql(complexity = "super::cost::few(child_complexity)")]
     async fn indicators(&self) -> Vec<Indicator> {
         self.view()
             .indicators

@@ -724,7 +724,7 @@ async fn depth_cost_and_page_size_limits_are_the_configured_ones() {
         complex["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("costs 10002, more than the 1000 an admin may ask for"),
+            .contains("costs 40002, more than the 1000 an admin may ask for"),
         "{complex}"
     );
     let page = app

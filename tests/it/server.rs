@@ -97,6 +97,25 @@ impl Server {
         self.child.id()
     }
 
+    /// SIGTERM, then waits up to `within` for the process to exit: its exit
+    /// status and how long it took, or `None` if it was still running (it
+    /// is killed when dropped).
+    pub fn terminate(&mut self, within: Duration) -> Option<(std::process::ExitStatus, Duration)> {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let started = std::time::Instant::now();
+        while started.elapsed() < within {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some((status, started.elapsed()));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// The log lines written so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
