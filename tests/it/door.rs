@@ -103,6 +103,19 @@ async fn closed_within(socket: &mut Socket, within: Duration) -> Option<u16> {
     }
 }
 
+/// POSTs a query with this client; the answer's body.
+async fn ask(client: &reqwest::Client, app: &TestApp, query: &str) -> Value {
+    client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
@@ -125,15 +138,7 @@ async fn a_thousand_aliased_log_verifications_are_refused_before_anything_runs()
     let query = aliases(1_000, "verifyLog { intact }");
     for client in [&app.anonymous, &app.client] {
         let started = Instant::now();
-        let body: Value = client
-            .post(app.url("/graphql"))
-            .json(&json!({ "query": query }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = ask(client, &app, &query).await;
         assert_eq!(code(&body), "TOO_COSTLY", "{body}");
         assert!(body.get("data").is_none(), "nothing ran: {body}");
         let message = body["errors"][0]["message"].as_str().unwrap();
@@ -160,16 +165,7 @@ async fn sixteen_hundred_aliased_pages_of_payloads_are_refused_and_the_limit_is_
     // A page of payloads costs what it reads: fine for the public a few
     // dozen times, a hundred times only for an auditor.
     let hundred = aliases(100, "events(first: 100) { nodes { position payload } }");
-    let anonymous: Value = app
-        .anonymous
-        .post(app.url("/graphql"))
-        .json(&json!({ "query": hundred }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let anonymous = ask(&app.anonymous, &app, &hundred).await;
     assert_eq!(code(&anonymous), "TOO_COSTLY", "{anonymous}");
     assert!(
         anonymous["errors"][0]["message"]
@@ -179,15 +175,7 @@ async fn sixteen_hundred_aliased_pages_of_payloads_are_refused_and_the_limit_is_
         "{anonymous}"
     );
     let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
-    let audited: Value = auditor
-        .post(app.url("/graphql"))
-        .json(&json!({ "query": hundred }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audited = ask(&auditor, &app, &hundred).await;
     assert!(audited.get("errors").is_none(), "{audited}");
     assert_eq!(audited["data"]["a99"]["nodes"][0]["position"], 1);
 }
