@@ -101,6 +101,10 @@ pub enum Command {
         /// one is answered 503. Keep it below the process's file limit.
         #[arg(long, env = "SPORBAR_MAX_CONNECTIONS", default_value_t = crate::api::MAX_CONNECTIONS)]
         max_connections: usize,
+        /// Most connections open at once from one address (behind a reverse
+        /// proxy, every client has the proxy's: raise it there).
+        #[arg(long, env = "SPORBAR_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = crate::api::MAX_CONNECTIONS_PER_ADDRESS)]
+        max_connections_per_address: usize,
         /// Seconds the server waits for requests in flight when it stops.
         #[arg(long, env = "SPORBAR_SHUTDOWN_TIMEOUT", default_value_t = crate::api::SHUTDOWN_TIMEOUT.as_secs())]
         shutdown_timeout: u64,
@@ -259,11 +263,15 @@ pub enum TokenCommand {
 }
 
 pub fn init_tracing(format: LogFormat) {
+    use std::io::IsTerminal;
+    // The embedded files' server lists every file it loads at INFO.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,memory_serve=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a person at a terminal, not for journald or a file.
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -285,6 +293,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             max_cost_auditor,
             header_timeout,
             max_connections,
+            max_connections_per_address,
             shutdown_timeout,
             max_page_size,
             rate_limit,
@@ -308,6 +317,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     }),
                     header_timeout: Duration::from_secs(header_timeout.max(1)),
                     max_connections: max_connections.max(1),
+                    max_connections_per_address: max_connections_per_address.max(1),
                     shutdown_timeout: Duration::from_secs(shutdown_timeout),
                     ..crate::api::Limits::default()
                 },

@@ -5,7 +5,8 @@
 //! on hyper's HTTP/1.1 connection (with upgrades, for `/graphql/ws`):
 //!
 //! - one permit per open connection (`Limits::max_connections`, shared with
-//!   WebSockets); past it a new connection gets a short 503 and is closed,
+//!   WebSockets), and at most `max_connections_per_address` from one
+//!   address; past either a new connection gets a short 503 and is closed,
 //!   before the process runs out of file descriptors;
 //! - hyper's header-read timeout (`Limits::header_timeout`) closes a
 //!   connection whose client sends its request's headers too slowly, and,
@@ -32,6 +33,7 @@ use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 use super::AppState;
+use super::guard::Client;
 
 /// Busy answers being written at once; past this a refused connection is
 /// closed without one.
@@ -67,7 +69,13 @@ pub async fn serve(
                 }
             },
         };
-        let Ok(permit) = state.connections.clone().try_acquire_owned() else {
+        let from_here = state.connections_per_address.enter(
+            &Client::address(peer.ip()),
+            limits.max_connections_per_address,
+        );
+        let (Some(from_here), Ok(permit)) =
+            (from_here, state.connections.clone().try_acquire_owned())
+        else {
             state.metrics.connection_refused();
             if let Ok(slot) = busy_answers.clone().try_acquire_owned() {
                 tracker.spawn(async move {
@@ -90,7 +98,7 @@ pub async fn serve(
             .with_upgrades();
         let closing = state.closing.clone();
         tracker.spawn(async move {
-            let _permit = permit;
+            let _places = (permit, from_here);
             tokio::pin!(connection);
             tokio::select! {
                 _ = connection.as_mut() => return,

@@ -56,6 +56,8 @@ pub struct AppState {
     pub budget: Arc<budget::Budget>,
     /// One permit per open connection, HTTP or WebSocket.
     pub connections: Arc<tokio::sync::Semaphore>,
+    /// Open connections per address (an IPv6 address by its /64).
+    pub connections_per_address: Arc<socket::InFlight>,
     /// Operations in flight per client over WebSockets.
     pub operations: Arc<socket::InFlight>,
     /// Cancelled when the server stops: open WebSockets close.
@@ -78,6 +80,7 @@ impl AppState {
             metrics: Arc::default(),
             budget: Arc::new(budget::Budget::new(limits.readers)),
             connections: Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1))),
+            connections_per_address: Arc::default(),
             operations: Arc::default(),
             closing: tokio_util::sync::CancellationToken::new(),
             settings: Arc::new(settings),
@@ -172,6 +175,9 @@ pub struct Limits {
     /// Most connections open at once (HTTP and WebSocket); past it a new
     /// one is answered 503 and closed.
     pub max_connections: usize,
+    /// Most of them from one address, so that one client cannot take every
+    /// place.
+    pub max_connections_per_address: usize,
     /// Longest the server waits for requests in flight when it stops;
     /// after it, they are abandoned (a command is committed or not, never
     /// half) and the process exits.
@@ -211,6 +217,7 @@ impl Default for Limits {
             rate: Some(RATE_LIMIT),
             header_timeout: HEADER_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_connections_per_address: MAX_CONNECTIONS_PER_ADDRESS,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
             token_recheck: guard::TOKEN_RECHECK,
             socket_init_timeout: socket::INIT_TIMEOUT,
@@ -251,6 +258,9 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default most open connections. Each is a file descriptor; the usual
 /// limit of a process is 1 024, and the database needs some of them.
 pub const MAX_CONNECTIONS: usize = 512;
+/// Default most open connections from one address: a browser opens six,
+/// and a municipality's office behind one address has many browsers.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 128;
 /// Default longest wait for requests in flight when the server stops.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default largest answer: the largest real answer (a big strategy's whole
@@ -368,11 +378,13 @@ pub async fn serve(
     on_bound: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The router first (it compresses the embedded files once): when the
+    // log says where the server listens, it answers at once.
+    let state = AppState::new(store, settings);
+    let app = router(state.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     on_bound(bound);
-    let state = AppState::new(store, settings);
-    let app = router(state.clone());
     connections::serve(listener, app, state, shutdown).await;
     Ok(())
 }

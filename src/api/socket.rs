@@ -60,15 +60,17 @@ pub const IDLE: Duration = Duration::from_secs(120);
 /// add more waits, so a client that does not read slows only itself.
 const OUTBOX: usize = 32;
 
-/// Operations in flight per client, over all its sockets.
+/// How many a client has in flight: operations over all its sockets, or
+/// open connections.
 #[derive(Default)]
 pub struct InFlight {
     counts: Mutex<HashMap<Client, usize>>,
 }
 
 impl InFlight {
-    /// Counts one more operation for `client`, unless it has `most` already.
-    fn enter(self: &Arc<Self>, client: &Client, most: usize) -> Option<Entered> {
+    /// Counts one more for `client`, unless it has `most` already; counted
+    /// until the answer is dropped.
+    pub fn enter(self: &Arc<Self>, client: &Client, most: usize) -> Option<Entered> {
         let mut counts = self.counts.lock().expect("not poisoned");
         let count = counts.entry(client.clone()).or_default();
         if *count >= most {
@@ -82,8 +84,8 @@ impl InFlight {
     }
 }
 
-/// One operation counted in [`InFlight`] until dropped.
-struct Entered {
+/// One counted in [`InFlight`] until dropped.
+pub struct Entered {
     map: Arc<InFlight>,
     client: Client,
 }
@@ -124,7 +126,13 @@ pub async fn websocket(
             .into_response();
     }
     let HttpState { app, schema } = state;
-    let Ok(place) = app.connections.clone().try_acquire_owned() else {
+    let limits = app.settings.limits;
+    let from_here = app.connections_per_address.enter(
+        &Client::address(address),
+        limits.max_connections_per_address,
+    );
+    let (Some(from_here), Ok(place)) = (from_here, app.connections.clone().try_acquire_owned())
+    else {
         app.metrics.connection_refused();
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -133,7 +141,7 @@ pub async fn websocket(
         )
             .into_response();
     };
-    let limit = app.settings.limits.body_limit;
+    let limit = limits.body_limit;
     upgrade
         .protocols([PROTOCOL])
         .max_message_size(limit)
@@ -149,7 +157,7 @@ pub async fn websocket(
                 operations: HashMap::new(),
             };
             session.run(socket).await;
-            drop(place);
+            drop((place, from_here));
         })
 }
 
