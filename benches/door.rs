@@ -14,7 +14,9 @@
 //! work one attack left queued (blocking reads nobody cancels) does not land
 //! in the next phase's figures. A phase's "during" lasts from the attack's
 //! start until its last answer, and at least `window`; "after" is the
-//! cool-down that follows, with the reader still measuring.
+//! cool-down that follows, with the reader still measuring. A reader
+//! request counts in each window it was in flight in, and one still
+//! unanswered when the phase ends counts with the time it has waited.
 //!
 //! The script must work against today's server and against one that refuses
 //! these attacks: every answer, status, closed socket and error is counted
@@ -382,6 +384,19 @@ impl Server {
             }
         };
         Server { child, address }
+    }
+}
+
+impl Server {
+    /// The process's peak resident memory (VmHWM) in bytes, 0 when unknown.
+    fn peak_memory(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kb| kb.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 1024
     }
 }
 
@@ -755,6 +770,8 @@ struct Row {
     got: String,
     during: Option<Stats>,
     after: Option<Stats>,
+    /// The server's peak resident memory, when measured.
+    peak_memory: u64,
 }
 
 impl Context {
@@ -788,6 +805,7 @@ impl Context {
         self.runtime
             .block_on(async { tokio::time::sleep_until(after_end.into()).await });
         let samples = reader.stop();
+        let peak_memory = server.peak_memory();
         drop(server);
         drop(reader);
         let mut text = got.text;
@@ -815,6 +833,7 @@ impl Context {
             attack: name.into(),
             got: text,
             during: Some(Stats::of(&samples, start, during_end)),
+            peak_memory,
             after: (after > Duration::ZERO).then(|| Stats::of(&samples, during_end, after_end)),
         }
     }
@@ -955,6 +974,7 @@ impl Context {
             got: text,
             during: None,
             after: None,
+            peak_memory: 0,
         }
     }
 }
@@ -1684,30 +1704,42 @@ fn print_table(rows: &[Row]) {
 }
 
 fn print_details(rows: &[Row]) {
-    println!("reader per phase (requests, failures by kind):");
+    println!("reader per phase (requests, failures by kind) and the server's peak RSS:");
     for row in rows {
         let Some(during) = &row.during else { continue };
         let mut line = format!(
-            "{:>3} during {:.1} s: {} requests, failures: {}",
+            "{:>3} during {:.1} s: {}, failures: {}",
             row.phase,
             during.seconds,
-            during.requests,
+            requests(during.requests),
             during.failures_text()
         );
         if let Some(after) = &row.after {
             write!(
                 line,
-                "; after {:.1} s: {} requests, p50 {}, max {}, failures: {}",
+                "; after {:.1} s: {}, p50 {}, max {}, failures: {}",
                 after.seconds,
-                after.requests,
+                requests(after.requests),
                 latency(after.p50),
                 latency(after.max),
                 after.failures_text()
             )
             .expect("a string");
         }
+        if row.peak_memory > 0 {
+            write!(
+                line,
+                "; server peak RSS {:.1} MB",
+                row.peak_memory as f64 / 1e6
+            )
+            .expect("a string");
+        }
         println!("{line}");
     }
+}
+
+fn requests(n: usize) -> String {
+    format!("{} request{}", count(n), if n == 1 { "" } else { "s" })
 }
 
 /// "0.8 ms", "12 ms", "5.00 s"
