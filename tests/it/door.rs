@@ -360,6 +360,51 @@ async fn closing_a_socket_cancels_its_queued_work_so_another_clients_read_stays_
 }
 
 #[tokio::test]
+async fn http_clients_that_leave_take_their_queued_work_with_them() {
+    let app = spawn_app_with(settings(limits())).await;
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || long_log(&store, 8_000))
+        .await
+        .unwrap();
+    let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
+    let verify = || async {
+        let started = Instant::now();
+        let response = auditor
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": "{ verifyLog { intact } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "answered in time");
+        started.elapsed()
+    };
+    let alone = verify().await;
+    // Sixty clients each ask for a verification (they queue: one runs at a
+    // time), then hang up before their answers.
+    let body = json!({ "query": "{ verifyLog { intact } }" }).to_string();
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: sporbar\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut leaving = Vec::new();
+    for _ in 0..60 {
+        let mut stream = TcpStream::connect(app.address).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        leaving.push(stream);
+    }
+    // The server has read them all once it answers a request sent after.
+    let response = app.anonymous.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    drop(leaving);
+    let after = verify().await;
+    let bound = alone * 4 + Duration::from_millis(500);
+    assert!(
+        after < bound,
+        "the read after the clients left took {after:?}; alone it took {alone:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
     let app = spawn_app_with(settings(limits())).await;
     let mut ws = socket(&app, None).await;
