@@ -350,6 +350,12 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
         }
         AdoptStrategy { id, adopted_by } => {
             let strategy = open_strategy(state, id, on)?;
+            if strategy.status == StrategyStatus::Closed {
+                return Err(DomainError::invalid(
+                    "id",
+                    format!("strategy '{id}' is closed; a closed strategy is not adopted"),
+                ));
+            }
             if strategy.status == StrategyStatus::Adopted {
                 return Err(DomainError::invalid(
                     "id",
@@ -359,7 +365,13 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             Event::StrategyAdopted { id, adopted_by }
         }
         CloseStrategy { id } => {
-            open_strategy(state, id, on)?;
+            let strategy = open_strategy(state, id, on)?;
+            if let Some(closed) = strategy.closed_on {
+                return Err(DomainError::invalid(
+                    "id",
+                    format!("strategy '{id}' is closed already, from {closed}"),
+                ));
+            }
             Event::StrategyClosed { id }
         }
 
@@ -421,7 +433,7 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             if state.goals.contains_key(&id) {
                 return Err(DomainError::already_exists("goal", id));
             }
-            goal_number_free(state, area_id, area, &number, on, &[])?;
+            goal_number_free(state, area, &number, on, &[])?;
             if let Some(origin) = carried_over_from {
                 let earlier = state
                     .goals
@@ -458,7 +470,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             status,
             justification,
         } => {
-            live_goal(state, "id", id, on)?;
+            let goal = live_goal(state, "id", id, on)?;
+            open_strategy(state, goal.strategy, on)?;
             Event::GoalAssessed {
                 id,
                 status,
@@ -508,12 +521,18 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
         }
         SetIndicatorTarget { id, value, due } => {
-            existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            let indicator = existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            if let Some(strategy) = indicator_strategy(state, indicator.subject) {
+                open_strategy(state, strategy, on)?;
+            }
             check_date("due", due)?;
             Event::IndicatorTargetSet { id, value, due }
         }
         RecordMeasurement { id, value, comment } => {
-            existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            let indicator = existing(&state.indicators, "indicator", id, on, |i| i.since)?;
+            if let Some(strategy) = indicator_strategy(state, indicator.subject) {
+                open_strategy(state, strategy, on)?;
+            }
             Event::MeasurementRecorded { id, value, comment }
         }
 
@@ -634,7 +653,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             Event::ActionUnlinkedFromGoal { id, goal }
         }
         ChangeActionStatus { id, status, note } => {
-            existing(&state.actions, "action", id, on, |a| a.since)?;
+            let action = existing(&state.actions, "action", id, on, |a| a.since)?;
+            open_strategy(state, action.strategy, on)?;
             Event::ActionStatusChanged { id, status, note }
         }
         SetBudgetLine {
@@ -711,7 +731,8 @@ pub fn decide(state: &State, command: &Command) -> Result<Vec<Event>, DomainErro
             }
         }
         RecordBenefitRealisation { id, status, note } => {
-            existing(&state.benefits, "benefit", id, on, |b| b.since)?;
+            let benefit = existing(&state.benefits, "benefit", id, on, |b| b.since)?;
+            open_strategy(state, benefit.strategy, on)?;
             Event::BenefitRealisationRecorded { id, status, note }
         }
     };
@@ -775,19 +796,34 @@ fn working_group<'s>(
     }
 }
 
+/// A strategy that takes changes effective `on`: it exists by then, and is
+/// not closed before it. A closed strategy still takes late reporting and
+/// corrections effective on or before its closing date.
 fn open_strategy(
     state: &State,
     id: StrategyId,
     on: NaiveDate,
 ) -> Result<&StrategyState, DomainError> {
     let strategy = existing(&state.strategies, "strategy", id, on, |s| s.since)?;
-    if strategy.status == StrategyStatus::Closed {
+    if let Some(closed) = strategy.closed_on
+        && on > closed
+    {
         return Err(DomainError::invalid(
             "strategy",
-            format!("strategy '{id}' is closed"),
+            format!(
+                "strategy '{id}' is closed from {closed}; no change can take effect after that"
+            ),
         ));
     }
     Ok(strategy)
+}
+
+/// The strategy an indicator's subject belongs to.
+fn indicator_strategy(state: &State, subject: IndicatorSubject) -> Option<StrategyId> {
+    match subject {
+        IndicatorSubject::Goal(goal) => state.goals.get(&goal).map(|g| g.strategy),
+        IndicatorSubject::Benefit(benefit) => state.benefits.get(&benefit).map(|b| b.strategy),
+    }
 }
 
 fn focus_area(
@@ -929,14 +965,30 @@ fn action_owner_and_members(
 /// goals it replaces.
 fn goal_number_free(
     state: &State,
-    area_id: FocusAreaId,
     area: &FocusAreaState,
     number: &GoalNumber,
     on: NaiveDate,
     replaced: &[GoalId],
 ) -> Result<(), DomainError> {
+    // A dotted number names its area: "2.1" is the first goal of area 2,
+    // wherever it is entered from.
+    if let Some(named) = number.area_part()
+        && named != u16::from(area.number.get())
+    {
+        return Err(DomainError::invalid(
+            "number",
+            format!(
+                "goal '{number}' belongs in focus area '{named}', not in focus area '{}'",
+                area.number.get()
+            ),
+        ));
+    }
+    // Unique in its area. A dotted number is thereby unique in the whole
+    // strategy; plain numbers may start afresh in every area, as some
+    // strategy documents number them.
     let taken = state.goals.iter().any(|(id, g)| {
-        g.focus_area == area_id
+        g.strategy == area.strategy
+            && state.focus_areas.get(&g.focus_area).map(|a| a.number) == Some(area.number)
             && &g.number == number
             && g.retired_on.is_none_or(|retired| retired > on)
             && !replaced.contains(id)
@@ -996,7 +1048,7 @@ fn merge_goals(
             ));
         }
     }
-    goal_number_free(state, area_id, area, &number, on, &sources)?;
+    goal_number_free(state, area, &number, on, &sources)?;
     let mut events = vec![Event::GoalDefined {
         id,
         strategy: area.strategy,
@@ -1040,7 +1092,7 @@ fn split_goal(
                 format!("goal number '{}' is listed twice", part.number),
             ));
         }
-        goal_number_free(state, source.focus_area, area, &part.number, on, &[id])?;
+        goal_number_free(state, area, &part.number, on, &[id])?;
     }
     let mut events: Vec<Event> = into
         .iter()

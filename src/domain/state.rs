@@ -46,6 +46,8 @@ pub struct StrategyState {
     pub status: StrategyStatus,
     pub period: Period,
     pub predecessor: Option<StrategyId>,
+    /// The date it was closed from: no change may take effect after it.
+    pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -141,6 +143,7 @@ impl State {
                         status: StrategyStatus::Draft,
                         period: *period,
                         predecessor: *predecessor,
+                        closed_on: None,
                     },
                 );
             }
@@ -150,7 +153,12 @@ impl State {
                 }
             }
             StrategyAdopted { id, .. } => self.set_strategy_status(*id, StrategyStatus::Adopted),
-            StrategyClosed { id } => self.set_strategy_status(*id, StrategyStatus::Closed),
+            StrategyClosed { id } => {
+                self.set_strategy_status(*id, StrategyStatus::Closed);
+                if let Some(strategy) = self.strategies.get_mut(id) {
+                    strategy.closed_on = Some(effective);
+                }
+            }
             FocusAreaDefined {
                 id,
                 strategy,

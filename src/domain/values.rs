@@ -219,6 +219,14 @@ impl GoalNumber {
     }
 }
 
+impl GoalNumber {
+    /// The focus area a dotted number names ("2" of "2.1"); `None` for a
+    /// number of one part, which may stand in any area.
+    pub fn area_part(&self) -> Option<u16> {
+        (self.0.len() > 1).then(|| self.0[0])
+    }
+}
+
 impl fmt::Display for GoalNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, part) in self.0.iter().enumerate() {

@@ -987,7 +987,10 @@ async fn a_closed_strategy_cannot_be_closed_again() {
     .await
     .is_invalid(
         "id",
-        &format!("id: strategy '{}' is closed", scenario.strategy),
+        &format!(
+            "id: strategy '{}' is closed from 2019-01-01; no change can take effect after that",
+            scenario.strategy
+        ),
     );
 }
 
@@ -1009,7 +1012,66 @@ async fn no_goal_can_be_added_to_a_closed_strategy() {
     .await
     .is_invalid(
         "strategyId",
-        &format!("strategyId: strategy '{}' is closed", scenario.strategy),
+        &format!(
+            "strategyId: strategy '{}' is closed from 2019-01-01; no change can take effect after that",
+            scenario.strategy
+        ),
+    );
+}
+
+/// Broke: after `closeStrategy`, `changeActionStatus` effective after the
+/// close was accepted while `planAction` was refused.
+#[tokio::test]
+async fn no_status_can_be_reported_on_a_closed_strategy_after_its_closing_date() {
+    let (app, scenario) = kongsbergregionen().await;
+    let planned = send(
+        &app,
+        PLAN_ACTION,
+        json!({ "strategyId": scenario.strategy, "kind": "MAIN_PROJECT", "title": "Digital dialog – hovedprosjekt", "startYear": 2016, "endYear": 2018, "effectiveAt": "2015-10-01" }),
+    )
+    .await;
+    let action = id_of(&planned, "action");
+    send(
+        &app,
+        CLOSE_STRATEGY,
+        json!({ "id": scenario.strategy, "effectiveAt": "2019-01-01" }),
+    )
+    .await;
+    refused(
+        &app,
+        CHANGE_ACTION_STATUS,
+        json!({ "id": action, "status": "COMPLETED", "effectiveAt": "2019-02-01" }),
+    )
+    .await
+    .is_invalid(
+        "id",
+        &format!(
+            "id: strategy '{}' is closed from 2019-01-01; no change can take effect after that",
+            scenario.strategy
+        ),
+    );
+    // Reported late, effective when it happened: accepted.
+    send(
+        &app,
+        CHANGE_ACTION_STATUS,
+        json!({ "id": action, "status": "COMPLETED", "effectiveAt": "2018-12-31", "reason": "Rapportert etter avslutning" }),
+    )
+    .await;
+}
+
+/// Broke: `defineGoal(focusAreaId: <area 1>, number: "2.1")` was accepted.
+#[tokio::test]
+async fn a_goal_numbered_for_another_focus_area_is_refused() {
+    let (app, scenario) = kongsbergregionen().await;
+    refused(
+        &app,
+        DEFINE_GOAL,
+        json!({ "focusAreaId": scenario.area, "number": "2.1", "wording": "Kommunene har felles løsninger", "effectiveAt": "2015-03-01" }),
+    )
+    .await
+    .is_invalid(
+        "number",
+        "number: goal '2.1' belongs in focus area '2', not in focus area '1'",
     );
 }
 
@@ -2819,7 +2881,7 @@ async fn an_action_serving_100_goals_cannot_be_linked_to_another_and_appends_not
     let (app, scenario) = kongsbergregionen().await;
     let mut goals = Vec::new();
     for n in 1..=101 {
-        goals.push(define_goal(&app, &scenario.area, &format!("9.{n}"), "Delmål").await);
+        goals.push(define_goal(&app, &scenario.area, &format!("1.{}", n + 100), "Delmål").await);
     }
     let planned = send(
         &app,

@@ -2822,3 +2822,111 @@ fn an_action_is_reported_under_a_focus_area_of_its_own_strategy_only() {
     }
     assert!(plan.when(body, "2018-11-01").result.is_ok());
 }
+
+// ---------------------------------------------------------------------------
+// One truth on every write path: rules that lived in one importer, or in
+// none.
+// ---------------------------------------------------------------------------
+
+/// Broke: `defineGoal(focusAreaId: <area 1>, number: "2.1")` was accepted
+/// through the API while the plan-file importer refused the same goal.
+#[test]
+fn a_dotted_goal_number_belongs_in_the_area_it_names() {
+    given(&kongsbergregionen())
+        .when(
+            define_goal(NEW_GOAL, DIGITAL_DIALOG, "3.6", None),
+            "2015-03-01",
+        )
+        .then_invalid(
+            "number",
+            "goal '3.6' belongs in focus area '3', not in focus area '1'",
+        );
+    // In its own area it is a goal like any other.
+    given(&kongsbergregionen())
+        .when(define_goal(NEW_GOAL, KOMPETANSE, "3.6", None), "2015-03-01")
+        .then_events(vec![goal_defined(
+            NEW_GOAL,
+            STRATEGY_2015,
+            KOMPETANSE,
+            "3.6",
+            "Kommunene har etablert løsning for mottak og forsendelse av digital post",
+        )]);
+}
+
+/// Broke: after `closeStrategy`, an action's status (and a goal's
+/// assessment, a measurement, a benefit's realisation) effective after the
+/// closing date was accepted, while planning an action there was refused.
+#[test]
+fn a_closed_strategy_takes_no_report_effective_after_its_closing_date() {
+    let closed_plan = given(&kongsbergregionen()).and(&[
+        digital_dialog_project(),
+        round_the_clock_answers(),
+        digital_applications(),
+        closed(),
+    ]);
+    let reports = [
+        CommandBody::AssessGoal {
+            id: GOAL_3_2,
+            status: GoalStatus::Achieved,
+            justification: prose("Fullført"),
+        },
+        CommandBody::ChangeActionStatus {
+            id: DIGITAL_DIALOG_PROJECT,
+            status: ActionStatus::Completed,
+            note: None,
+        },
+        CommandBody::RecordBenefitRealisation {
+            id: ROUND_THE_CLOCK_ANSWERS,
+            status: BenefitStatus::Realised,
+            note: None,
+        },
+        CommandBody::RecordMeasurement {
+            id: DIGITAL_APPLICATIONS,
+            value: quantity(80.0),
+            comment: None,
+        },
+        CommandBody::SetIndicatorTarget {
+            id: DIGITAL_APPLICATIONS,
+            value: quantity(90.0),
+            due: day("2020-12-31"),
+        },
+    ];
+    for report in reports {
+        closed_plan.when(report, "2019-01-15").then_invalid(
+            "strategy",
+            &format!(
+                "strategy '{STRATEGY_2015}' is closed from 2018-12-31; no change can take effect after that"
+            ),
+        );
+    }
+}
+
+/// Late reporting: what happened before the strategy closed may still be
+/// recorded after, effective when it happened.
+#[test]
+fn a_closed_strategy_takes_a_late_report_effective_on_or_before_its_closing_date() {
+    let closed_plan = given(&kongsbergregionen()).and(&[digital_dialog_project(), closed()]);
+    closed_plan
+        .when(
+            CommandBody::ChangeActionStatus {
+                id: DIGITAL_DIALOG_PROJECT,
+                status: ActionStatus::Completed,
+                note: None,
+            },
+            "2018-12-31",
+        )
+        .then_events(vec![Event::ActionStatusChanged {
+            id: DIGITAL_DIALOG_PROJECT,
+            status: ActionStatus::Completed,
+            note: None,
+        }]);
+    closed_plan
+        .when(
+            CommandBody::CloseStrategy { id: STRATEGY_2015 },
+            "2018-06-30",
+        )
+        .then_invalid(
+            "id",
+            &format!("strategy '{STRATEGY_2015}' is closed already, from 2018-12-31"),
+        );
+}

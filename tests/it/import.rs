@@ -324,3 +324,24 @@ fn round_trip(plan_text: &str) {
 fn export_then_import_into_an_empty_store_then_export_gives_the_same_file() {
     round_trip(PLAN);
 }
+
+/// The same rule as through the API (`api_mutations::
+/// a_goal_numbered_for_another_focus_area_is_refused`), from `decide`: a
+/// dotted goal number names its focus area.
+#[test]
+fn a_goal_numbered_for_another_focus_area_is_refused_in_a_plan_file_too() {
+    let db = TestDb::new();
+    let store = db.open();
+    let wrong = PLAN
+        .replace("number = \"2.2\"", "number = \"3.2\"")
+        .replace("goals = [\"2.2\"]", "goals = [\"3.2\"]");
+    let error = plan::import(&store, "kongsbergregionen.toml", &wrong, today()).unwrap_err();
+    let PlanError::Invalid { message, .. } = &error else {
+        panic!("{error}")
+    };
+    assert!(
+        message.contains("goal '3.2' belongs in focus area '3', not in focus area '2'"),
+        "{error}"
+    );
+    assert_eq!(events(&db), 0, "nothing appended");
+}
