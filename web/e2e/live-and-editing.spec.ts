@@ -81,6 +81,32 @@ test('a change someone else made meanwhile is a conflict, explained at the top o
   await expect(page.locator('.saved')).toContainText('Lagret ved loggposisjon');
 });
 
+// Broke: the form kept its values after a save and sent a fresh command id,
+// so pressing "Lagre" again appended a second, identical assessment.
+test('a second click on save is a retry: the log gets the assessment once', async ({ page, server }) => {
+  const strategy = await demoStrategy(server, 'Kongsbergregionen', '2015-2018');
+  const token = server.createToken('editor', [strategy.orgId], 'double-click-editor');
+  const { area, goal } = await firstGoal(server, strategy.id, 7, 'NOT_STARTED');
+  const history = async () =>
+    (
+      await server.gql<{ history: { nodes: { eventType: string }[] } }>(
+        'query($id: UUID!) { history(entityId: $id) { nodes { eventType } } }',
+        { id: goal.id },
+      )
+    ).data.history.nodes.filter((n) => n.eventType === 'GoalAssessed').length;
+  const before = await history();
+  await signInWithToken(page, token);
+  await page.goto(`/#/o/${strategy.orgId}/s/${strategy.id}/omrade/${area.id}/mal/${goal.id}`);
+  await page.getByText('Registrer vurdering').click();
+  await page.getByLabel('Status', { exact: true }).selectOption('IN_PROGRESS');
+  await page.getByLabel('Begrunnelse for vurderingen').fill('Arbeidet er i gang i alle kommunene.');
+  await page.getByRole('button', { name: 'Lagre vurderingen' }).click();
+  await expect(page.locator('.saved')).toContainText('Lagret ved loggposisjon');
+  await page.getByRole('button', { name: 'Lagre vurderingen' }).click();
+  await expect(page.locator('.saved')).toContainText('Endringen var allerede lagret');
+  expect(await history()).toBe(before + 1);
+});
+
 test('an editor changes an action’s status and sets a budget line; a year outside the period is explained at the year', async ({ page, server }) => {
   const strategy = await demoStrategy(server, 'Kongsbergregionen', '2015-2018');
   const token = server.createToken('editor', [strategy.orgId], 'budget-editor');

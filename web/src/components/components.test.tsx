@@ -164,17 +164,44 @@ describe('editing forms', () => {
       const calls = fetchMock.mock.calls;
       return JSON.parse(String(calls[calls.length - 1][1].body)).variables.input.expectedVersion;
     };
+    const write = async (text: string) => {
+      const textarea = root.querySelector('textarea')!;
+      textarea.value = text;
+      textarea.dispatchEvent(new Event('input'));
+      await settle();
+    };
+    const commandIds = () =>
+      new Set(fetchMock.mock.calls.map((call) => JSON.parse(String(call[1].body)).variables.input.commandId));
     mount(<AssessGoalForm goalId="g1" version={7} current="IN_PROGRESS" />);
     open();
     // Someone else's change arrives while the form is open: the page shows version 8.
     mount(<AssessGoalForm goalId="g1" version={8} current="IN_PROGRESS" />);
     expect(await submit()).toBe(7);
     // After a save the form goes on from the version it made.
+    await write('Arbeidet er i gang');
     expect(await submit()).toBe(9);
     // Opened again, it starts from what the page shows then.
     mount(<AssessGoalForm goalId="g1" version={12} current="IN_PROGRESS" />);
     open();
+    await write('Arbeidet er godt i gang');
     expect(await submit()).toBe(12);
+    expect(commandIds().size).toBe(3);
+  });
+
+  it('send a second click on the same values as the same command, which the server answers as a duplicate', async () => {
+    const receipt = { position: 40, streamVersion: 9, recordedAt: '2026-01-01T00:00:00Z', duplicate: false };
+    const fetchMock = serverAnswering({ data: { assessGoal: { receipt } } });
+    mount(<AssessGoalForm goalId="g1" version={7} current="IN_PROGRESS" />);
+    const submit = async () => {
+      root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+      await settle();
+    };
+    await submit();
+    await submit();
+    const inputs = fetchMock.mock.calls.map((call) => JSON.parse(String(call[1].body)).variables.input);
+    expect(inputs).toHaveLength(2);
+    expect(inputs[1]).toEqual(inputs[0]);
+    expect(inputs[1].expectedVersion).toBe(7);
   });
 
   it('show a conflict with someone else’s change at the top of the form and load the page again', async () => {

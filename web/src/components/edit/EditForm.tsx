@@ -2,8 +2,10 @@
 // of the entity the reader saw when they opened it (sent as
 // `expectedVersion`, so that a change made by someone else in the meantime
 // is refused with CONFLICT rather than silently overwritten), one command
-// id per attempt (sending the same change twice appends it once), and
-// server errors placed next to the field they are about, in plain language.
+// id per change (saving the same values again, a second click, is a retry
+// of the same command, which the server answers as a duplicate and appends
+// nothing), and server errors placed next to the field they are about, in
+// plain language.
 
 import type { ComponentChildren } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
@@ -24,9 +26,20 @@ export interface EditForm {
   done: Receipt | null;
   /** Keeps the version on screen as the one the change is based on; called when the form opens. */
   open: () => void;
-  submit: (send: (meta: { expectedVersion: number; commandId: string }) => Promise<Receipt>) => Promise<void>;
+  /**
+   * Sends `input` with the form's `expectedVersion` and `commandId`. The
+   * same input as the last one saved is sent exactly as it was then, so the
+   * server recognises the retry.
+   */
+  submit: <I extends object>(input: I, send: (input: I & Meta) => Promise<Receipt>) => Promise<void>;
   /** Shows an error found before sending (a number that is not one). */
   reject: (field: string, key: string) => void;
+}
+
+/** What a form adds to every command it sends. */
+export interface Meta {
+  expectedVersion: number;
+  commandId: string;
 }
 
 /**
@@ -43,6 +56,8 @@ export function useEditForm(version: number, fields: readonly string[]): EditFor
   const [done, setDone] = useState<Receipt | null>(null);
   const expected = useRef(version);
   const commandId = useRef(newCommandId());
+  // The last change saved, as it was sent.
+  const saved = useRef<{ key: string; meta: Meta } | null>(null);
 
   // What the reader saw when they began writing, not what a live update
   // shows later: a change that arrives while the form is open is someone
@@ -51,15 +66,21 @@ export function useEditForm(version: number, fields: readonly string[]): EditFor
     expected.current = version;
   };
 
-  const submit: EditForm['submit'] = async (send) => {
+  const submit: EditForm['submit'] = async (input, send) => {
     setBusy(true);
     setErrors({});
     setFormError(null);
     setDone(null);
+    const key = JSON.stringify(input);
+    const again = saved.current?.key === key ? saved.current.meta : null;
+    const meta = again ?? { expectedVersion: expected.current, commandId: commandId.current };
     try {
-      const receipt = await send({ expectedVersion: expected.current, commandId: commandId.current });
-      expected.current = receipt.streamVersion;
-      commandId.current = newCommandId();
+      const receipt = await send({ ...input, ...meta });
+      if (!again) {
+        saved.current = { key, meta };
+        expected.current = receipt.streamVersion;
+        commandId.current = newCommandId();
+      }
       setDone(receipt);
       announce(t('edit.saved', { position: receipt.position }));
       refresh();

@@ -49,7 +49,7 @@ export function parseNumber(value: string): number | undefined {
   return Number(clean);
 }
 
-async function mutate(query: string, name: string, input: Record<string, unknown>): Promise<Receipt> {
+async function mutate(query: string, name: string, input: object): Promise<Receipt> {
   const { data } = await gql<Record<string, { receipt: Receipt }>>(query, { input });
   return data[name].receipt;
 }
@@ -89,15 +89,15 @@ export function AssessGoalForm({ goalId, version, current }: { goalId: string; v
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
   const [reason, setReason] = useState('');
   const onSubmit = () =>
-    form.submit((meta) =>
-      mutate(ASSESS_GOAL, 'assessGoal', {
+    form.submit(
+      {
         id: goalId,
         status,
         justification,
         effectiveAt: effectiveAt || undefined,
         reason: optional(reason),
-        ...meta,
-      }),
+      },
+      (input) => mutate(ASSESS_GOAL, 'assessGoal', input),
     );
   return (
     <EditDisclosure form={form} summary={t('edit.assess')} submitLabel={t('edit.assessSubmit')} onSubmit={onSubmit}>
@@ -161,15 +161,15 @@ function StatusChangeForm<S extends string>({
   const [effectiveAt, setEffectiveAt] = useState(useDefaultDate());
   const [reason, setReason] = useState('');
   const onSubmit = () =>
-    form.submit((meta) =>
-      mutate(kind.query, kind.mutation, {
+    form.submit(
+      {
         id,
         status,
         note: optional(note),
         effectiveAt: effectiveAt || undefined,
         reason: optional(reason),
-        ...meta,
-      }),
+      },
+      (input) => mutate(kind.query, kind.mutation, input),
     );
   return (
     <EditDisclosure form={form} summary={t(kind.summary)} submitLabel={t(kind.submitLabel)} onSubmit={onSubmit}>
@@ -226,8 +226,8 @@ export function BudgetLineForm({ actionId, version, period }: { actionId: string
     if (!/^-?\d+$/.test(year.trim())) return form.reject('year', 'error.notNumber');
     if (plannedKr === undefined) return form.reject('planned', 'error.notNumber');
     if (actual.trim() && actualKr === undefined) return form.reject('actual', 'error.notNumber');
-    return form.submit((meta) =>
-      mutate(SET_BUDGET_LINE, 'setBudgetLine', {
+    return form.submit(
+      {
         id: actionId,
         year: Number(year),
         category,
@@ -235,8 +235,8 @@ export function BudgetLineForm({ actionId, version, period }: { actionId: string
         actual: actualKr === undefined ? undefined : Math.round(actualKr),
         effectiveAt: effectiveAt || undefined,
         reason: optional(reason),
-        ...meta,
-      }),
+      },
+      (input) => mutate(SET_BUDGET_LINE, 'setBudgetLine', input),
     );
   };
   return (
@@ -285,15 +285,15 @@ export function MeasurementForm({ indicatorId, version, unit }: { indicatorId: s
   const onSubmit = () => {
     const number = parseNumber(value);
     if (number === undefined) return form.reject('value', 'error.notNumber');
-    return form.submit((meta) =>
-      mutate(RECORD_MEASUREMENT, 'recordMeasurement', {
+    return form.submit(
+      {
         id: indicatorId,
         value: number,
         comment: optional(comment),
         effectiveAt: effectiveAt || undefined,
         reason: optional(reason),
-        ...meta,
-      }),
+      },
+      (input) => mutate(RECORD_MEASUREMENT, 'recordMeasurement', input),
     );
   };
   return (
