@@ -119,45 +119,104 @@ fn kroner(raw: &str) -> Option<i64> {
     })
 }
 
+// Words of the sheet in bokmål, nynorsk and English, as strategy groups
+// write them; case does not matter.
+
+/// The headers each column may have.
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("Tiltak", &["tiltak", "action"]),
+    (
+        "Satsingsområde",
+        &["satsingsområde", "satsingsområde nr", "focus area"],
+    ),
+    ("Fra år", &["fra år", "frå år", "from year", "start year"]),
+    ("Til år", &["til år", "to year", "end year"]),
+    ("Nøkkel", &["nøkkel", "nøkkel (key)", "key"]),
+    ("Mål", &["mål", "goals"]),
+    ("Type", &["type", "kind"]),
+    ("Ansvarlig", &["ansvarlig", "ansvarleg", "owner"]),
+    ("Status", &["status"]),
+    (
+        "Status per",
+        &["status per", "status frå", "status fra", "status as of"],
+    ),
+    (
+        "Statusnotat",
+        &["statusnotat", "statusmerknad", "status note"],
+    ),
+    ("Planlagt", &["planlagt", "planlagd", "planned"]),
+    ("Kategori", &["kategori", "category"]),
+    ("Beskrivelse", &["beskrivelse", "skildring", "description"]),
+    ("Sanering", &["sanering", "decommissioning"]),
+];
+
+/// The prefixes of a year's budget column: `Budsjett 2017`, `Budget 2017`.
+const BUDGET_PREFIXES: &[&str] = &["budsjett ", "budget "];
+
 fn kind(raw: &str) -> Option<&'static str> {
     Some(match raw.to_lowercase().as_str() {
-        "" | "tiltak" => "MEASURE",
-        "hovedprosjekt" => "MAIN_PROJECT",
-        "delprosjekt" => "SUB_PROJECT",
-        "program" => "PROGRAMME",
+        "" | "tiltak" | "measure" => "MEASURE",
+        "hovedprosjekt" | "hovudprosjekt" | "main project" => "MAIN_PROJECT",
+        "delprosjekt" | "sub-project" | "subproject" => "SUB_PROJECT",
+        "program" | "programme" => "PROGRAMME",
         _ => return None,
     })
 }
 
 fn status(raw: &str) -> Option<&'static str> {
     Some(match raw.to_lowercase().as_str() {
-        "planlagt" => "PLANNED",
-        "pågår" | "aktiv" => "ACTIVE",
-        "satt på vent" | "på vent" => "ON_HOLD",
-        "fullført" | "ferdig" => "COMPLETED",
-        "avbrutt" => "CANCELLED",
+        "planlagt" | "planlagd" | "planned" => "PLANNED",
+        "pågår" | "pågåande" | "aktiv" | "in progress" | "active" => "ACTIVE",
+        "satt på vent" | "sett på vent" | "på vent" | "on hold" => "ON_HOLD",
+        "fullført" | "ferdig" | "completed" | "done" => "COMPLETED",
+        "avbrutt" | "avbroten" | "cancelled" | "canceled" => "CANCELLED",
         _ => return None,
     })
 }
 
 fn category(raw: &str) -> Option<&'static str> {
     Some(match raw.to_lowercase().as_str() {
-        "" | "annet" => "OTHER",
-        "prosjektledelse" | "prosjektledelse og prosesskostnader" => "PROJECT_MANAGEMENT",
-        "kjøpte tjenester" => "PURCHASED_SERVICES",
-        "investering" => "INVESTMENT",
-        "drift" | "driftskostnader" => "OPERATIONS",
-        "interne ressurser" | "frikjøp interne ressurser" => "INTERNAL_RESOURCES",
-        "opplæring" | "kompetansetiltak" => "TRAINING",
+        "" | "annet" | "anna" | "other" => "OTHER",
+        "prosjektledelse"
+        | "prosjektledelse og prosesskostnader"
+        | "prosjektleiing"
+        | "project management" => "PROJECT_MANAGEMENT",
+        "kjøpte tjenester" | "kjøpte tenester" | "purchased services" => "PURCHASED_SERVICES",
+        "investering" | "investment" => "INVESTMENT",
+        "drift" | "driftskostnader" | "driftskostnadar" | "operations" => "OPERATIONS",
+        "interne ressurser"
+        | "frikjøp interne ressurser"
+        | "interne ressursar"
+        | "internal resources" => "INTERNAL_RESOURCES",
+        "opplæring" | "kompetansetiltak" | "training" => "TRAINING",
         _ => return None,
     })
+}
+
+/// A date as a sheet holds it: `2016-01-01`, `1.1.2016`, `01.01.2016`, or
+/// a spreadsheet's date cell read as `2016-01-01 00:00:00`.
+fn sheet_date(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let head = raw.split([' ', 'T']).next().unwrap_or(raw);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(head, "%d.%m.%Y"))
+        .ok()
 }
 
 /// An action being gathered from its rows.
 struct Gathered {
     first_row: usize,
     spec: ActionSpec,
-    status: Option<(usize, &'static str)>,
+    status: Option<SheetStatus>,
+}
+
+/// The status a sheet gives an action: from its `Status per` date (the
+/// import day when empty), with its note.
+struct SheetStatus {
+    row: usize,
+    status: &'static str,
+    on: Option<NaiveDate>,
+    note: Option<String>,
 }
 
 /// Imports the action plan in `bytes` (named `file`) into `strategy`.
@@ -170,16 +229,41 @@ pub fn import_sheet(
 ) -> Result<ImportReport, PlanError> {
     let table = read_table(file, bytes)?;
     let column = |name: &str| {
+        let (_, names) = COLUMNS
+            .iter()
+            .find(|(canonical, _)| *canonical == name)
+            .expect("a column of COLUMNS");
         table
             .header
             .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
+            .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
     };
     let required = |name: &str| {
         column(name).ok_or_else(|| sheet_error(file, 1, name, "the column is missing"))
     };
+    // A header the sheet has that is none of its columns is refused by
+    // name: what is read is stored or refused, never ignored.
+    for (i, header) in table.header.iter().enumerate() {
+        let lower = header.trim().to_lowercase();
+        let known = lower.is_empty()
+            || COLUMNS
+                .iter()
+                .any(|(_, names)| names.contains(&lower.as_str()))
+            || BUDGET_PREFIXES.iter().any(|p| lower.starts_with(p));
+        if !known {
+            return Err(sheet_error(
+                file,
+                1,
+                header,
+                format!(
+                    "column {} is not a column of an action plan (docs/spreadsheet-format.md lists them)",
+                    i + 1
+                ),
+            ));
+        }
+    }
     let title_col = required("Tiltak")?;
-    let area_col = required("Satsingsområde")?;
+    let area_col = column("Satsingsområde");
     let from_col = required("Fra år")?;
     let to_col = required("Til år")?;
     let (
@@ -201,11 +285,20 @@ pub fn import_sheet(
         column("Beskrivelse"),
         column("Sanering"),
     );
+    let (status_on_col, status_note_col, planned_col) = (
+        column("Status per"),
+        column("Statusnotat"),
+        column("Planlagt"),
+    );
     let years: Vec<(usize, i64)> = table
         .header
         .iter()
         .enumerate()
-        .filter_map(|(i, h)| Some((i, h.strip_prefix("Budsjett ")?.trim().parse().ok()?)))
+        .filter_map(|(i, h)| {
+            let lower = h.trim().to_lowercase();
+            let rest = BUDGET_PREFIXES.iter().find_map(|p| lower.strip_prefix(p))?;
+            Some((i, rest.trim().parse().ok()?))
+        })
         .collect();
 
     let reader = store.reader().map_err(|source| PlanError::Store {
@@ -259,7 +352,20 @@ pub fn import_sheet(
         };
         // Empty: the action is reported under no focus area of its own (its
         // goals' area counts), as the export writes such an action.
-        let area: Option<i64> = match cell(Some(area_col)) {
+        let date = |col: Option<usize>, name: &str| -> Result<Option<NaiveDate>, PlanError> {
+            match cell(col) {
+                "" => Ok(None),
+                raw => sheet_date(raw).map(Some).ok_or_else(|| {
+                    sheet_error(
+                        file,
+                        number,
+                        name,
+                        format!("'{raw}' is not a date such as 2016-01-01 or 1.1.2016"),
+                    )
+                }),
+            }
+        };
+        let area: Option<i64> = match cell(area_col) {
             "" => None,
             raw => Some(raw.parse().map_err(|_| {
                 sheet_error(
@@ -289,7 +395,7 @@ pub fn import_sheet(
                     number,
                     "Status",
                     format!(
-                        "'{raw}' is not one of Planlagt, Pågår, Satt på vent, Fullført, Avbrutt"
+                        "'{raw}' is not one of Planlagt, Pågår, Satt på vent, Fullført, Avbrutt (or their nynorsk or English words)"
                     ),
                 )
             })?),
@@ -339,6 +445,39 @@ pub fn import_sheet(
             .actions
             .iter()
             .find(|a| cell(key_col).is_empty() && a.title.eq_ignore_ascii_case(title));
+        let planned_on = date(planned_col, "Planlagt")?;
+        if let (Some(on), Some(action)) = (planned_on, existing)
+            && on != action.since
+        {
+            return Err(sheet_error(
+                file,
+                number,
+                "Planlagt",
+                format!(
+                    "the log has this action planned on {}; the date an action was planned is not changed by an import",
+                    action.since
+                ),
+            ));
+        }
+        let status_on = date(status_on_col, "Status per")?;
+        let status_note = Some(cell(status_note_col).to_owned()).filter(|n| !n.is_empty());
+        if status_value.is_none() && (status_on.is_some() || status_note.is_some()) {
+            return Err(sheet_error(
+                file,
+                number,
+                "Status",
+                "a status date or note needs the status it belongs to",
+            ));
+        }
+        // Without an area column, an action keeps the area the log gives it.
+        let area = match (area_col, existing) {
+            (None, Some(action)) => current
+                .areas
+                .iter()
+                .find(|a| Some(a.id) == action.focus_area)
+                .map(|a| i64::from(a.number)),
+            _ => area,
+        };
         let goal_numbers: Vec<String> = match (goals_col, existing) {
             (None, Some(action)) => current
                 .areas
@@ -401,7 +540,7 @@ pub fn import_sheet(
                     cell(decommissioning_col).to_lowercase().as_str(),
                     "ja" | "x" | "yes"
                 ),
-                planned: PlanDate(today),
+                planned: PlanDate(planned_on.unwrap_or(today)),
                 status: Vec::new(),
                 budget: Vec::new(),
             },
@@ -410,7 +549,12 @@ pub fn import_sheet(
         entry.spec.start_year = year(from_col, "Fra år")?;
         entry.spec.end_year = year(to_col, "Til år")?;
         if let Some(value) = status_value {
-            entry.status = Some((number, value));
+            entry.status = Some(SheetStatus {
+                row: number,
+                status: value,
+                on: status_on,
+                note: status_note,
+            });
         }
         for (col, year) in &years {
             let raw = cell(Some(*col));
@@ -495,29 +639,41 @@ pub fn import_sheet(
             Some(&current),
             &mut follow_ups,
         )?;
-        // A sheet gives today's status: record it when it differs from the log's.
-        if let Some((row, value)) = action.status {
+        // A sheet gives the status as of its `Status per` date (the import
+        // day when it gives none): recorded when status, note or date
+        // differ from the log's latest.
+        if let Some(sheet) = action.status {
             let known = current
                 .actions
                 .iter()
                 .find(|a| a.id == id.0)
-                .map(|a| a.status.value.status.as_str());
-            if known.unwrap_or("PLANNED") != value {
-                let status = domain::ActionStatus::parse(value)
+                .map(|a| &a.status);
+            let on = sheet.on.unwrap_or(today);
+            let same = match known {
+                // Without a note column, the sheet says nothing of the note.
+                Some(known) => {
+                    known.value.status == sheet.status
+                        && (status_note_col.is_none() || known.value.note == sheet.note)
+                        && (sheet.on.is_none() || known.effective_at == on)
+                }
+                None => sheet.status == "PLANNED" && sheet.note.is_none() && sheet.on.is_none(),
+            };
+            if !same {
+                let status = domain::ActionStatus::parse(sheet.status)
                     .expect("the sheet's statuses are the domain's");
+                let row = sheet.row;
                 let at = super::import::origin(
                     &Spanned::new(row_start[row]..row_start[row] + 1, ()),
                     format!("row {row} ('{key}')"),
                 );
-                follow_ups.push((
-                    at,
-                    today,
-                    CommandBody::ChangeActionStatus {
-                        id,
-                        status,
-                        note: None,
-                    },
-                ));
+                let note = match sheet.note {
+                    None => None,
+                    Some(note) => Some(
+                        domain::Text::prose("note", &note)
+                            .map_err(|e| sheet_error(file, row, "Statusnotat", e.to_string()))?,
+                    ),
+                };
+                follow_ups.push((at, on, CommandBody::ChangeActionStatus { id, status, note }));
             }
         }
     }

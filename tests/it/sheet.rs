@@ -204,10 +204,17 @@ fn a_wrong_sheet_names_the_row_and_column_and_appends_nothing() {
             "Status",
             "'Snart' is not one of",
         ),
+        // A column the sheet has is read or refused, never ignored.
         (
             SHEET.replace("Satsingsområde;", "Område;"),
             1,
-            "Satsingsområde",
+            "Område",
+            "is not a column of an action plan",
+        ),
+        (
+            SHEET.replace(";Fra år;", ";;"),
+            1,
+            "Fra år",
             "the column is missing",
         ),
         // A rule of the domain: budget years inside the action's period.
@@ -241,5 +248,63 @@ fn a_wrong_sheet_names_the_row_and_column_and_appends_nothing() {
             other => panic!("{other}"),
         }
         assert_eq!(events(&db), before, "{error}");
+    }
+}
+
+/// Broke: a sheet could not enter history (every action and status took
+/// effect on the import day), its status wording had no column, only
+/// bokmål status words were read ("Sett på vent" was refused), and the
+/// `Satsingsområde` column the docs call optional was required.
+#[test]
+fn a_sheet_in_nynorsk_or_english_enters_history_with_its_dates_and_status_notes() {
+    let nynorsk = "\
+Tiltak;Type;Mål;Ansvarleg;Status;Status frå;Statusnotat;Planlagd;Frå år;Til år;Kategori;Budsjett 2016
+Hovudprosjekt Digital dialog;Hovudprosjekt;1.1;SuksIT;Sett på vent;2016-09-01;Ventar på ny løysing;1.3.2016;2016;2018;Prosjektleiing;200 000
+";
+    let english = "\
+Action;Kind;Goals;Owner;Status;Status as of;Status note;Planned;From year;To year;Category;Budget 2016
+Hovudprosjekt Digital dialog;Main project;1.1;SuksIT;On hold;2016-09-01;Ventar på ny løysing;2016-03-01;2016;2018;Project management;200 000
+";
+    for (name, sheet) in [("nynorsk", nynorsk), ("english", english)] {
+        let (db, store, strategy) = strategy();
+        let before = events(&db);
+        let report = plan::import_sheet(
+            &store,
+            "tiltaksplan.csv",
+            sheet.as_bytes(),
+            strategy,
+            date("2026-11-26"),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(report.events, 3, "{name}: planned, a budget line, a status");
+        // The world at the end of 2016, as known today: the action exists,
+        // on hold from 1 September with the sheet's note.
+        let at = |valid: &str| {
+            read::strategy(&store.reader().unwrap(), strategy, Moment::now(date(valid)))
+                .unwrap()
+                .unwrap()
+        };
+        let view = at("2016-12-31");
+        let action = &view.actions[0];
+        assert_eq!(action.since, date("2016-03-01"), "{name}");
+        assert_eq!(action.status.value.status, "ON_HOLD", "{name}");
+        assert_eq!(action.status.effective_at, date("2016-09-01"), "{name}");
+        assert_eq!(
+            action.status.value.note.as_deref(),
+            Some("Ventar på ny løysing"),
+            "{name}"
+        );
+        assert_eq!(at("2016-02-01").actions.len(), 0, "{name}: not yet planned");
+        // Again: nothing new.
+        let again = plan::import_sheet(
+            &store,
+            "tiltaksplan.csv",
+            sheet.as_bytes(),
+            strategy,
+            date("2026-11-27"),
+        )
+        .unwrap();
+        assert_eq!(again.events, 0, "{name}");
+        assert_eq!(events(&db), before + 3, "{name}");
     }
 }
