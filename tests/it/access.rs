@@ -165,7 +165,7 @@ fn every_mutation(p: &Parts) -> Vec<(&'static str, Value)> {
         ),
         (
             "assessGoal",
-            json!({ "id": p.goal, "status": "IN_PROGRESS", "justification": "Portalen er i drift" }),
+            json!({ "id": p.goal, "status": "IN_PROGRESS", "justification": "Portalen er i drift", "effectiveAt": "2020-01-31" }),
         ),
         (
             "rewordGoal",
@@ -384,7 +384,7 @@ async fn the_actor_comes_from_the_token_whatever_the_client_claims() {
         .header("content-type", "application/json")
         .header("x-actor", "someone-else")
         .body(json!({
-            "query": "mutation($g: UUID!) { assessGoal(input: {id: $g, status: ACHIEVED, justification: \"Ferdig\"}) { goal { assessment { actor } } } }",
+            "query": "mutation($g: UUID!) { assessGoal(input: {id: $g, status: ACHIEVED, justification: \"Ferdig\", effectiveAt: \"2020-01-31\"}) { goal { assessment { actor } } } }",
             "variables": { "g": ours.goal },
             "extensions": { "actor": "someone-else" },
         }).to_string())
@@ -433,7 +433,7 @@ async fn actor_names_are_shown_to_editors_auditors_and_admins_only() {
     for (mutation, input) in [
         (
             "assessGoal",
-            json!({ "id": ours.goal, "status": "IN_PROGRESS", "justification": "I gang" }),
+            json!({ "id": ours.goal, "status": "IN_PROGRESS", "justification": "I gang", "effectiveAt": "2020-01-31" }),
         ),
         (
             "recordMeasurement",
@@ -441,7 +441,7 @@ async fn actor_names_are_shown_to_editors_auditors_and_admins_only() {
         ),
         (
             "changeActionStatus",
-            json!({ "id": ours.action, "status": "ACTIVE" }),
+            json!({ "id": ours.action, "status": "ACTIVE", "effectiveAt": "2020-01-31" }),
         ),
         (
             "recordBenefitRealisation",
@@ -882,7 +882,7 @@ async fn a_repeated_command_id_tells_an_editor_of_another_organization_nothing()
     let ours = build(&app, "Kongsbergregionen").await;
     let theirs = build(&app, "IKT Orkidé").await;
     let command_id = uuid::Uuid::new_v4();
-    let input = json!({ "id": theirs.goal, "status": "ACHIEVED", "justification": "Ferdig", "commandId": command_id });
+    let input = json!({ "id": theirs.goal, "status": "ACHIEVED", "justification": "Ferdig", "effectiveAt": "2020-01-31", "commandId": command_id });
     let (_, first) = post(&app.client, &app, "assessGoal", &input).await;
     assert!(first.get("errors").is_none(), "{first}");
     let editor = client_with_token(&app.token("kari", Role::Editor, &[&ours.organization]));

@@ -2572,7 +2572,7 @@ async fn a_value_the_domain_refuses_names_the_input_field_with_code_validation()
 async fn a_command_id_reused_for_a_different_mutation_is_a_conflict() {
     let (app, s) = kongsbergregionen().await;
     let command_id = Uuid::new_v4().to_string();
-    send(&app, ASSESS_GOAL, json!({ "id": s.goal, "status": "IN_PROGRESS", "justification": "i gang", "commandId": command_id })).await;
+    send(&app, ASSESS_GOAL, json!({ "id": s.goal, "status": "IN_PROGRESS", "justification": "i gang", "effectiveAt": "2016-06-01", "commandId": command_id })).await;
     let refusal = refused(
         &app,
         RENAME_ORGANIZATION,

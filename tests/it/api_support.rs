@@ -193,6 +193,13 @@ pub struct ApiScenario {
 
 impl ApiScenario {
     pub async fn create(app: &TestApp) -> Self {
+        Self::create_until(app, 2018).await
+    }
+
+    /// The same, with a strategy period ending in `end_year`: reports take
+    /// effect within a strategy's period, and some tests follow a goal up
+    /// to 2022.
+    pub async fn create_until(app: &TestApp, end_year: i32) -> Self {
         let org = app
             .ok(
                 "mutation($n: String!) { registerOrganization(input: {name: $n, effectiveAt: \"2015-01-01\"}) { organization { id } } }",
@@ -204,8 +211,8 @@ impl ApiScenario {
             .to_owned();
         let strategy = app
             .ok(
-                "mutation($o: UUID!) { draftStrategy(input: {organizationId: $o, title: \"Regional digitaliseringsstrategi 2015–2018\", startYear: 2015, endYear: 2018, vision: \"Innbyggerne og næringslivet i Kongsbergregionen tilbys fremtidsrettede digitale tjenester.\", effectiveAt: \"2015-03-01\"}) { strategy { id } } }",
-                json!({ "o": org }),
+                "mutation($o: UUID!, $end: Int!) { draftStrategy(input: {organizationId: $o, title: \"Regional digitaliseringsstrategi 2015–2018\", startYear: 2015, endYear: $end, vision: \"Innbyggerne og næringslivet i Kongsbergregionen tilbys fremtidsrettede digitale tjenester.\", effectiveAt: \"2015-03-01\"}) { strategy { id } } }",
+                json!({ "o": org, "end": end_year }),
             )
             .await["draftStrategy"]["strategy"]["id"]
             .as_str()

@@ -449,7 +449,7 @@ async fn a_socket_opened_before_its_token_was_revoked_can_neither_change_nor_lis
     let mut ws = socket(&app, Some(&secret)).await;
     let assess = |id: &str| {
         json!({ "id": id, "type": "subscribe", "payload": {
-            "query": "mutation($g: UUID!) { assessGoal(input: {id: $g, status: IN_PROGRESS, justification: \"oppfølging\"}) { receipt { position } } }",
+            "query": "mutation($g: UUID!) { assessGoal(input: {id: $g, status: IN_PROGRESS, justification: \"oppfølging\", effectiveAt: \"2016-06-01\"}) { receipt { position } } }",
             "variables": { "g": s.goal },
         }})
     };
@@ -503,7 +503,8 @@ fn long_log(store: &sporbar::store::SqliteStore, events: u64) {
     for batch in 0..events / 1_000 {
         let submissions = (0..1_000)
             .map(|i| {
-                let day = date("2016-01-01") + chrono::Days::new(batch * 1_000 + i);
+                // Within the strategy's period (2015–2018): 1 096 days from 2016.
+                let day = date("2016-01-01") + chrono::Days::new((batch * 1_000 + i) % 1_096);
                 let effective = day.format("%Y-%m-%d").to_string();
                 let assess = s.assess(statuses[(i % 2) as usize], &format!("vurdering {i}"));
                 Submission::new(command(&effective, assess), "test:fixture")

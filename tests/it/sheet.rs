@@ -35,10 +35,10 @@ title = "Arkiv og dokumenthåndtering"
 "#;
 
 const SHEET: &str = "\
-Satsingsområde;Tiltak;Type;Mål;Ansvarlig;Status;Fra år;Til år;Kategori;Budsjett 2016;Budsjett 2017;Budsjett 2018
-1;Hovedprosjekt Digital dialog;Hovedprosjekt;1.1;SuksIT;Pågår;2016;2018;Prosjektledelse og prosesskostnader;200 000;200 000;
-1;Hovedprosjekt Digital dialog;Hovedprosjekt;1.1;SuksIT;Pågår;2016;2018;Kjøpte tjenester;50 000;50 000;
-4;Anskaffelse ny sak/arkivløsning;Hovedprosjekt;;;Planlagt;2016;2018;Investering;3 300 000 kr;2 450 000;
+Satsingsområde;Tiltak;Type;Mål;Ansvarlig;Planlagt;Status;Status per;Fra år;Til år;Kategori;Budsjett 2016;Budsjett 2017;Budsjett 2018
+1;Hovedprosjekt Digital dialog;Hovedprosjekt;1.1;SuksIT;2015-10-01;Pågår;2016-03-01;2016;2018;Prosjektledelse og prosesskostnader;200 000;200 000;
+1;Hovedprosjekt Digital dialog;Hovedprosjekt;1.1;SuksIT;2015-10-01;Pågår;2016-03-01;2016;2018;Kjøpte tjenester;50 000;50 000;
+4;Anskaffelse ny sak/arkivløsning;Hovedprosjekt;;;2015-10-01;Planlagt;;2016;2018;Investering;3 300 000 kr;2 450 000;
 ";
 
 /// A store with the plan imported, and the strategy's id.

@@ -367,7 +367,8 @@ fn long_log(store: &SqliteStore, s: &Scenario) {
     for batch in 0..11 {
         let submissions = (0..1_000)
             .flat_map(|i| {
-                let day = date("2016-01-01") + chrono::Days::new(batch * 1_000 + i);
+                // Within the strategy's period (2015–2018): 1 096 days from 2016.
+                let day = date("2016-01-01") + chrono::Days::new((batch * 1_000 + i) % 1_096);
                 let effective = day.format("%Y-%m-%d").to_string();
                 let assess = s.assess(statuses[(i % 2) as usize], &format!("vurdering {i}"));
                 let budget = CommandBody::SetBudgetLine {

@@ -121,7 +121,9 @@ impl Scenario {
             goal: GoalId::new_random(),
             action: ActionId::new_random(),
         };
-        let period = Period::new(Year::new(2015).unwrap(), Year::new(2018).unwrap()).unwrap();
+        // Long enough for the follow-up assessments the time-travel tests
+        // make up to 2021: reports take effect within a strategy's period.
+        let period = Period::new(Year::new(2015).unwrap(), Year::new(2022).unwrap()).unwrap();
         let steps = [
             CommandBody::RegisterOrganization {
                 id: s.organization,
