@@ -77,11 +77,6 @@ impl Budget {
         })
         .await
     }
-
-    /// Reader places free now (for tests and metrics).
-    pub fn free_readers(&self) -> usize {
-        self.readers.available_permits()
-    }
 }
 
 fn closed(_: tokio::sync::AcquireError) -> ApiError {

@@ -34,6 +34,7 @@ use tower::ServiceExt;
 
 use super::AppState;
 use super::guard::Client;
+use super::metrics::Refused;
 
 /// Busy answers being written at once; past this a refused connection is
 /// closed without one.
@@ -76,7 +77,7 @@ pub async fn serve(
         let (Some(from_here), Ok(permit)) =
             (from_here, state.connections.clone().try_acquire_owned())
         else {
-            state.metrics.connection_refused();
+            state.metrics.refused(Refused::Connection);
             if let Ok(slot) = busy_answers.clone().try_acquire_owned() {
                 tracker.spawn(async move {
                     refuse_busy(stream).await;

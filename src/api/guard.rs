@@ -5,9 +5,10 @@
 //! (web page, GraphiQL) and `/health`, `/ready`, `/metrics` hold no strategy
 //! data and stay open.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -165,11 +166,6 @@ impl RateLimiter {
             }
         }
     }
-
-    /// Clients the limiter remembers now.
-    pub fn clients(&self) -> usize {
-        self.limiter.len()
-    }
 }
 
 /// The answer to a client over its rate limit.
@@ -189,6 +185,62 @@ pub fn too_many_requests(wait: Duration) -> Response {
 /// Whole seconds to wait, at least one.
 pub fn retry_after_seconds(wait: Duration) -> u64 {
     wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
+/// Why a token did not sign in.
+pub enum SignInRefused {
+    /// The address has tried too many tokens lately; wait this long.
+    RateLimited(Duration),
+    /// Unknown or revoked.
+    Unknown,
+    /// The database did not answer.
+    Unavailable,
+}
+
+/// Signs a secret in for a client at `address`, the one rule for HTTP and
+/// WebSocket alike: a token seen within the recheck window signs in from
+/// the cache; any other is first counted against the address's sign-in
+/// allowance (apart from its requests, so that anonymous readers there are
+/// not slowed), then looked up, and a failed look-up counts
+/// [`FAILED_SIGN_IN_COST`] more. Guessing tokens is thereby rate-limited,
+/// and cannot make the server hash and look up without end.
+pub async fn sign_in(
+    app: &AppState,
+    address: IpAddr,
+    secret: &str,
+) -> Result<Arc<Identity>, SignInRefused> {
+    if let Some(identity) = app.identities.cached(secret) {
+        return Ok(identity);
+    }
+    let from = Client::address(address);
+    let limiter = app.sign_ins.as_deref();
+    if let Some(Err(wait)) = limiter.map(|l| l.take(&from, 1)) {
+        app.metrics.refused(Refused::RateLimited);
+        return Err(SignInRefused::RateLimited(wait));
+    }
+    match app.identities.resolve(app, secret.to_owned()).await {
+        Ok(Some(identity)) => Ok(identity),
+        Ok(None) => {
+            if let Some(limiter) = limiter {
+                limiter.charge(&from, FAILED_SIGN_IN_COST);
+            }
+            Err(SignInRefused::Unknown)
+        }
+        Err(_) => Err(SignInRefused::Unavailable),
+    }
+}
+
+/// A refused sign-in as an HTTP answer.
+fn sign_in_refused(refused: SignInRefused) -> Response {
+    match refused {
+        SignInRefused::RateLimited(wait) => too_many_requests(wait),
+        SignInRefused::Unknown => unauthenticated(BAD_TOKEN),
+        SignInRefused::Unavailable => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            "the database cannot be read; try again",
+        ),
+    }
 }
 
 /// An error answer in GraphQL's shape, so every client reads it the same way.
@@ -236,66 +288,32 @@ pub const BAD_TOKEN: &str = "the token is unknown or revoked";
 pub const SIGN_IN: &str =
     "sign in: send an API token as 'Authorization: Bearer <token>' (anonymous reading is off)";
 
-/// Identifies the caller, applies the rate limit and the read permission,
-/// and hands the [`Viewer`] and its [`Client`] to the handlers.
-///
-/// A token the server has not seen lately is counted against the sender's
-/// address (in the sign-in allowance, apart from its requests) before it
-/// is looked up, and a failed sign-in counts [`FAILED_SIGN_IN_COST`] more:
-/// guessing tokens is rate-limited like anything else, and cannot make the
-/// server hash and look up without end.
+/// Identifies the caller (see [`sign_in`]), applies the rate limit and the
+/// read permission, and hands the [`Viewer`] and its [`Client`] to the
+/// handlers.
 pub async fn admit(State(state): State<HttpState>, mut request: Request, next: Next) -> Response {
     let address = client_address(&request);
-    let take = |limiter: Option<&RateLimiter>, client: &Client, n: u32| {
-        limiter.map_or(Ok(()), |limiter| limiter.take(client, n))
-    };
-    let refused = |wait: Duration| {
-        state.app.metrics.refused(Refused::RateLimited);
-        too_many_requests(wait)
-    };
-    let requests = state.app.rate_limiter.as_deref();
-    let sign_ins = state.app.sign_ins.as_deref();
-    let from = Client::address(address);
     let secret = match bearer(request.headers()) {
         Ok(secret) => secret,
         Err(()) => {
-            if let Err(wait) = take(sign_ins, &from, FAILED_SIGN_IN_COST) {
-                return refused(wait);
+            // A malformed credential counts like a failed sign-in.
+            if let Some(limiter) = &state.app.sign_ins {
+                limiter.charge(&Client::address(address), FAILED_SIGN_IN_COST);
             }
             return unauthenticated("the Authorization header must be 'Bearer <token>'");
         }
     };
-    let given = secret.clone();
-    let viewer = match secret {
+    let viewer = match &secret {
         None => Viewer::Anonymous,
-        Some(secret) => match state.app.identities.cached(&secret) {
-            Some(identity) => Viewer::Signed(identity),
-            None => {
-                if let Err(wait) = take(sign_ins, &from, 1) {
-                    return refused(wait);
-                }
-                match state.app.identities.resolve(&state.app, secret).await {
-                    Ok(Some(identity)) => Viewer::Signed(identity),
-                    Ok(None) => {
-                        if let Some(limiter) = sign_ins {
-                            limiter.charge(&from, FAILED_SIGN_IN_COST);
-                        }
-                        return unauthenticated(BAD_TOKEN);
-                    }
-                    Err(_) => {
-                        return refuse(
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            "UNAVAILABLE",
-                            "the database cannot be read; try again",
-                        );
-                    }
-                }
-            }
+        Some(secret) => match sign_in(&state.app, address, secret).await {
+            Ok(identity) => Viewer::Signed(identity),
+            Err(refused) => return sign_in_refused(refused),
         },
     };
     let client = Client::of(&viewer, address);
-    if let Err(wait) = take(requests, &client, 1) {
-        return refused(wait);
+    if let Some(Err(wait)) = state.app.rate_limiter.as_ref().map(|l| l.take(&client, 1)) {
+        state.app.metrics.refused(Refused::RateLimited);
+        return too_many_requests(wait);
     }
     // A WebSocket may sign in with its first message instead (browsers
     // cannot set headers on it); the socket checks then.
@@ -307,7 +325,7 @@ pub async fn admit(State(state): State<HttpState>, mut request: Request, next: N
     request.extensions_mut().insert(viewer);
     request.extensions_mut().insert(client);
     request.extensions_mut().insert(Peer(address));
-    if let Some(secret) = given {
+    if let Some(secret) = secret {
         // A socket looks its token up again while it is open.
         request.extensions_mut().insert(Secret(secret.into()));
     }
@@ -338,4 +356,46 @@ fn client_address(request: &Request) -> IpAddr {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// How many a client has in flight: operations over all its sockets, or
+/// open connections.
+#[derive(Default)]
+pub struct InFlight {
+    counts: Mutex<HashMap<Client, usize>>,
+}
+
+impl InFlight {
+    /// Counts one more for `client`, unless it has `most` already; counted
+    /// until the answer is dropped.
+    pub fn enter(self: &Arc<Self>, client: &Client, most: usize) -> Option<Entered> {
+        let mut counts = self.counts.lock().expect("not poisoned");
+        let count = counts.entry(client.clone()).or_default();
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(Entered {
+            map: self.clone(),
+            client: client.clone(),
+        })
+    }
+}
+
+/// One counted in [`InFlight`] until dropped.
+pub struct Entered {
+    map: Arc<InFlight>,
+    client: Client,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let mut counts = self.map.counts.lock().expect("not poisoned");
+        if let Some(count) = counts.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.client);
+            }
+        }
+    }
 }

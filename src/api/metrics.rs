@@ -90,10 +90,6 @@ impl Metrics {
     pub fn refused(&self, why: Refused) {
         self.refused[why as usize].fetch_add(1, Ordering::Relaxed);
     }
-
-    pub fn connection_refused(&self) {
-        self.refused(Refused::Connection);
-    }
 }
 
 fn route_of(path: &str) -> usize {

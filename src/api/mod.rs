@@ -57,9 +57,9 @@ pub struct AppState {
     /// One permit per open connection, HTTP or WebSocket.
     pub connections: Arc<tokio::sync::Semaphore>,
     /// Open connections per address (an IPv6 address by its /64).
-    pub connections_per_address: Arc<socket::InFlight>,
+    pub connections_per_address: Arc<guard::InFlight>,
     /// Operations in flight per client over WebSockets.
-    pub operations: Arc<socket::InFlight>,
+    pub operations: Arc<guard::InFlight>,
     /// Cancelled when the server stops: open WebSockets close.
     pub closing: tokio_util::sync::CancellationToken,
 }

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+
 use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -37,7 +37,7 @@ use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
 
-use super::guard::{self, Client, Peer, Secret};
+use super::guard::{self, Client, Peer, Secret, SignInRefused};
 use super::http::HttpState;
 use super::metrics::Refused;
 use super::{AppState, SporbarSchema};
@@ -59,48 +59,6 @@ pub const IDLE: Duration = Duration::from_secs(120);
 /// Messages waiting to be written to one socket; an operation that would
 /// add more waits, so a client that does not read slows only itself.
 const OUTBOX: usize = 32;
-
-/// How many a client has in flight: operations over all its sockets, or
-/// open connections.
-#[derive(Default)]
-pub struct InFlight {
-    counts: Mutex<HashMap<Client, usize>>,
-}
-
-impl InFlight {
-    /// Counts one more for `client`, unless it has `most` already; counted
-    /// until the answer is dropped.
-    pub fn enter(self: &Arc<Self>, client: &Client, most: usize) -> Option<Entered> {
-        let mut counts = self.counts.lock().expect("not poisoned");
-        let count = counts.entry(client.clone()).or_default();
-        if *count >= most {
-            return None;
-        }
-        *count += 1;
-        Some(Entered {
-            map: self.clone(),
-            client: client.clone(),
-        })
-    }
-}
-
-/// One counted in [`InFlight`] until dropped.
-pub struct Entered {
-    map: Arc<InFlight>,
-    client: Client,
-}
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let mut counts = self.map.counts.lock().expect("not poisoned");
-        if let Some(count) = counts.get_mut(&self.client) {
-            *count -= 1;
-            if *count == 0 {
-                counts.remove(&self.client);
-            }
-        }
-    }
-}
 
 /// The upgrade: the client must offer graphql-transport-ws, and the socket
 /// takes one of the server's connection places for as long as it is open.
@@ -133,7 +91,7 @@ pub async fn websocket(
     );
     let (Some(from_here), Ok(place)) = (from_here, app.connections.clone().try_acquire_owned())
     else {
-        app.metrics.connection_refused();
+        app.metrics.refused(Refused::Connection);
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::RETRY_AFTER, "1")],
@@ -187,7 +145,8 @@ impl Session {
     async fn run(mut self, socket: WebSocket) {
         let limits = self.app.settings.limits;
         let (mut sink, mut stream) = socket.split();
-        let (outbox, mut outgoing) = mpsc::channel::<Value>(OUTBOX);
+        // Messages as the text sent, each serialized once, by its operation.
+        let (outbox, mut outgoing) = mpsc::channel::<String>(OUTBOX);
         let mut running: JoinSet<String> = JoinSet::new();
         let init_deadline = tokio::time::sleep(limits.socket_init_timeout);
         tokio::pin!(init_deadline);
@@ -227,7 +186,7 @@ impl Session {
                     }
                 }
                 Some(message) = outgoing.recv() => {
-                    let text = Message::Text(Utf8Bytes::from(message.to_string()));
+                    let text = Message::Text(Utf8Bytes::from(message));
                     if send_within(&mut sink, text, limits.request_timeout).await.is_err() {
                         break None;
                     }
@@ -300,7 +259,7 @@ impl Session {
     async fn receive(
         &mut self,
         text: &str,
-        outbox: &mpsc::Sender<Value>,
+        outbox: &mpsc::Sender<String>,
         running: &mut JoinSet<String>,
     ) -> Result<Option<Value>, Close> {
         let Ok(message) = serde_json::from_str::<Value>(text) else {
@@ -356,25 +315,16 @@ impl Session {
                     "the authorization must be 'Bearer <token>'",
                 ));
             };
-            let address = Client::address(self.address);
-            let sign_ins = self.app.sign_ins.as_deref();
-            let take = |n| sign_ins.map_or(Ok(()), |limiter| limiter.take(&address, n));
-            if self.app.identities.cached(&secret).is_none() && take(1).is_err() {
-                self.app.metrics.refused(Refused::RateLimited);
-                return Err(Close::new(4429, "too many sign-in attempts; slow down"));
-            }
-            match self.app.identities.resolve(&self.app, secret.clone()).await {
-                Ok(Some(identity)) => {
+            match guard::sign_in(&self.app, self.address, &secret).await {
+                Ok(identity) => {
                     self.viewer = Viewer::Signed(identity);
                     self.secret = Some(Secret(secret.into()));
                 }
-                Ok(None) => {
-                    if let Some(limiter) = sign_ins {
-                        limiter.charge(&address, guard::FAILED_SIGN_IN_COST);
-                    }
-                    return Err(Close::new(4403, guard::BAD_TOKEN));
+                Err(SignInRefused::RateLimited(_)) => {
+                    return Err(Close::new(4429, "too many sign-in attempts; slow down"));
                 }
-                Err(_) => {
+                Err(SignInRefused::Unknown) => return Err(Close::new(4403, guard::BAD_TOKEN)),
+                Err(SignInRefused::Unavailable) => {
                     return Err(Close::new(1011, "the database cannot be read; try again"));
                 }
             }
@@ -401,7 +351,7 @@ impl Session {
         &mut self,
         id: String,
         payload: Value,
-        outbox: &mpsc::Sender<Value>,
+        outbox: &mpsc::Sender<String>,
         running: &mut JoinSet<String>,
     ) -> Result<Option<Value>, Close> {
         let limits = self.app.settings.limits;
@@ -473,7 +423,7 @@ async fn run_operation(
     limits: super::Limits,
     metrics: &super::metrics::Metrics,
     id: &str,
-    outbox: &mpsc::Sender<Value>,
+    outbox: &mpsc::Sender<String>,
 ) {
     let fail = |error: Value| json!({ "id": id, "type": "error", "payload": [error] });
     let mut answers = schema.execute_stream(request);
@@ -512,18 +462,14 @@ async fn run_operation(
             .await;
             return;
         }
-        let size = body.to_string().len();
-        if size > limits.max_answer_bytes {
+        let message = json!({ "id": id, "type": "next", "payload": body }).to_string();
+        if message.len() > limits.max_answer_bytes {
             metrics.refused(Refused::AnswerTooLarge);
-            let message = super::http::too_large(size, limits.max_answer_bytes);
+            let message = super::http::too_large(message.len(), limits.max_answer_bytes);
             send(outbox, fail(error_json(&message, "ANSWER_TOO_LARGE", None))).await;
             return;
         }
-        if outbox
-            .send(json!({ "id": id, "type": "next", "payload": body }))
-            .await
-            .is_err()
-        {
+        if outbox.send(message).await.is_err() {
             return;
         }
     }
@@ -583,8 +529,8 @@ fn error_json(message: &str, code: &str, extra: Option<(&str, Value)>) -> Value 
     json!({ "message": message, "extensions": extensions })
 }
 
-async fn send(outbox: &mpsc::Sender<Value>, message: Value) {
-    let _ = outbox.send(message).await;
+async fn send(outbox: &mpsc::Sender<String>, message: Value) {
+    let _ = outbox.send(message.to_string()).await;
 }
 
 /// Writes one message, or gives up after `within`: a client that does not
