@@ -307,26 +307,8 @@ async fn closing_a_socket_cancels_its_queued_work_so_another_clients_read_stays_
         ..limits()
     }))
     .await;
-    // Enough log that recomputing the chain takes a measurable while.
-    let store = app.store.clone();
-    tokio::task::spawn_blocking(move || long_log(&store, 8_000))
-        .await
-        .unwrap();
-    let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
-    let verify = || async {
-        let started = Instant::now();
-        let response = auditor
-            .post(app.url("/graphql"))
-            .json(&json!({ "query": "{ verifyLog { intact } }" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "answered in time");
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["data"]["verifyLog"]["intact"], true, "{body}");
-        started.elapsed()
-    };
-    let alone = verify().await;
+    let verify = AuditorVerifying::on_a_long_log(&app).await;
+    let alone = verify.took(&app).await;
 
     // A hundred verifications queued behind each other on one socket
     // (whole-log work runs one at a time), then the socket is closed.
@@ -351,7 +333,7 @@ async fn closing_a_socket_cancels_its_queued_work_so_another_clients_read_stays_
     drop(ws);
 
     // Had the queued ones gone on, this would wait for all of them.
-    let after = verify().await;
+    let after = verify.took(&app).await;
     let bound = alone * 4 + Duration::from_millis(500);
     assert!(
         after < bound,
@@ -362,23 +344,8 @@ async fn closing_a_socket_cancels_its_queued_work_so_another_clients_read_stays_
 #[tokio::test]
 async fn http_clients_that_leave_take_their_queued_work_with_them() {
     let app = spawn_app_with(settings(limits())).await;
-    let store = app.store.clone();
-    tokio::task::spawn_blocking(move || long_log(&store, 8_000))
-        .await
-        .unwrap();
-    let auditor = client_with_token(&app.token("revisor", Role::Auditor, &[]));
-    let verify = || async {
-        let started = Instant::now();
-        let response = auditor
-            .post(app.url("/graphql"))
-            .json(&json!({ "query": "{ verifyLog { intact } }" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "answered in time");
-        started.elapsed()
-    };
-    let alone = verify().await;
+    let verify = AuditorVerifying::on_a_long_log(&app).await;
+    let alone = verify.took(&app).await;
     // Sixty clients each ask for a verification (they queue: one runs at a
     // time), then hang up before their answers.
     let body = json!({ "query": "{ verifyLog { intact } }" }).to_string();
@@ -396,7 +363,7 @@ async fn http_clients_that_leave_take_their_queued_work_with_them() {
     let response = app.anonymous.get(app.url("/health")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     drop(leaving);
-    let after = verify().await;
+    let after = verify.took(&app).await;
     let bound = alone * 4 + Duration::from_millis(500);
     assert!(
         after < bound,
@@ -492,6 +459,37 @@ async fn a_socket_opened_before_its_token_was_revoked_can_neither_change_nor_lis
         closed_within(&mut again, Duration::from_secs(5)).await,
         Some(4403)
     );
+}
+
+/// An auditor recomputing the chain of a log long enough that it takes a
+/// measurable while, to time how long another client's whole-log work waits.
+struct AuditorVerifying(reqwest::Client);
+
+impl AuditorVerifying {
+    async fn on_a_long_log(app: &TestApp) -> Self {
+        let store = app.store.clone();
+        tokio::task::spawn_blocking(move || long_log(&store, 8_000))
+            .await
+            .unwrap();
+        AuditorVerifying(client_with_token(&app.token("revisor", Role::Auditor, &[])))
+    }
+
+    /// How long one `verifyLog` took to answer; it must answer in time and
+    /// find the log intact.
+    async fn took(&self, app: &TestApp) -> Duration {
+        let started = Instant::now();
+        let response = self
+            .0
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": "{ verifyLog { intact } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "answered in time");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["data"]["verifyLog"]["intact"], true, "{body}");
+        started.elapsed()
+    }
 }
 
 /// A goal assessed `events` times, in batches.
